@@ -1,0 +1,48 @@
+/**
+ * Every configuration key the plugin reads, with its default and meaning.
+ * The README's configuration table lists exactly these keys (a test checks it).
+ * Values come from the environment, or from the YAML file named by VNFM_CONFIG
+ * (same key names); the environment wins.
+ */
+export interface ConfigKey {
+  readonly name: string;
+  readonly default: string | undefined;
+  readonly description: string;
+  readonly secret?: boolean;
+}
+
+export const CONFIG_KEYS = [
+  { name: 'VNFM_CONFIG', default: undefined, description: 'Path of an optional YAML file with any of these keys' },
+  { name: 'VNFM_LISTEN', default: '127.0.0.1:9890', description: 'host:port the HTTP APIs listen on' },
+  { name: 'VNFM_PUBLIC_URL', default: undefined, description: 'Base URL put in Location headers and _links (default: http://VNFM_LISTEN)' },
+  { name: 'VNFM_DATA_DIR', default: './var', description: 'Directory for the embedded database and local state' },
+  { name: 'DATABASE_URL', default: undefined, description: 'PostgreSQL URL; absent: embedded PostgreSQL (PGlite) under VNFM_DATA_DIR', secret: true },
+  { name: 'VNFM_EMBEDDED_DB_PORT', default: '0', description: 'Loopback port the embedded PostgreSQL serves on (0: any free port)' },
+  { name: 'VNFM_DB_POOL_MAX', default: '10', description: 'Maximum database connections' },
+  { name: 'VNFM_MIGRATE_ON_START', default: 'true', description: 'Apply pending migrations when `serve` starts' },
+  { name: 'AMQP_URL', default: undefined, description: 'RabbitMQ URL; absent: in-process event bus', secret: true },
+  { name: 'AMQP_EXCHANGE', default: 'vnfm.events', description: 'Durable topic exchange for plugin events' },
+  { name: 'AMQP_PREFETCH', default: '50', description: 'Unacknowledged messages per consumer' },
+  { name: 'VNFM_AUTH', default: 'none', description: 'API authentication: none (loopback only) | keystone | oauth2' },
+  { name: 'KEYSTONE_URL', default: undefined, description: 'Keystone v3 endpoint, e.g. http://127.0.0.1:5000/v3 (VNFM_AUTH=keystone)' },
+  { name: 'KEYSTONE_USERNAME', default: undefined, description: 'Service user that validates tokens' },
+  { name: 'KEYSTONE_PASSWORD', default: undefined, description: 'Password of the service user', secret: true },
+  { name: 'KEYSTONE_PROJECT', default: 'service', description: 'Project of the service user' },
+  { name: 'KEYSTONE_USER_DOMAIN', default: 'Default', description: 'Domain of the service user' },
+  { name: 'KEYSTONE_PROJECT_DOMAIN', default: 'Default', description: 'Domain of the service project' },
+  { name: 'OAUTH2_CLIENTS', default: undefined, description: 'Clients allowed to get tokens from POST /token: id:secret[,id:secret...]', secret: true },
+  { name: 'OAUTH2_TOKEN_SECRET', default: undefined, description: 'Key that signs bearer tokens (default: a random key kept in VNFM_DATA_DIR)', secret: true },
+  { name: 'OAUTH2_TOKEN_TTL', default: '3600', description: 'Lifetime of issued bearer tokens, seconds' },
+  { name: 'VNFM_BODY_LIMIT', default: '1mb', description: 'Largest accepted request body' },
+  { name: 'VNFM_PAGE_SIZE', default: '100', description: 'Items per page of list responses (0: paging off)' },
+  { name: 'VNFM_OUTBOX_POLL_MS', default: '500', description: 'How often the outbox relay looks for unpublished events' },
+  { name: 'VNFM_NOTIFY_TIMEOUT_MS', default: '10000', description: 'Timeout of one notification POST' },
+  { name: 'VNFM_NOTIFY_MAX_ATTEMPTS', default: '12', description: 'Attempts before a notification is given up (kept, marked failed)' },
+  { name: 'VNFM_NOTIFY_BACKOFF_MS', default: '1000', description: 'First retry delay; doubles each attempt' },
+  { name: 'VNFM_NOTIFY_MAX_BACKOFF_MS', default: '300000', description: 'Longest retry delay' },
+  { name: 'VNFM_NOTIFY_CONCURRENCY', default: '16', description: 'Notifications delivered in parallel' },
+  { name: 'VNFM_CALLBACK_TEST_TIMEOUT_MS', default: '20000', description: 'Timeout of the GET test of a new subscription callbackUri' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'trace | debug | info | warn | error | fatal' },
+] as const satisfies readonly ConfigKey[];
+
+export type ConfigKeyName = (typeof CONFIG_KEYS)[number]['name'];

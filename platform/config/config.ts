@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CONFIG_KEYS, type ConfigKeyName } from './config-keys.ts';
+
+export type AuthMode = 'none' | 'keystone' | 'oauth2';
+const AUTH_MODES: readonly AuthMode[] = ['none', 'keystone', 'oauth2'];
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly database: {
+    readonly url: string | undefined;
+    readonly embeddedPort: number;
+    readonly poolMax: number;
+    readonly migrateOnStart: boolean;
+  };
+  readonly amqp: { readonly url: string | undefined; readonly exchange: string; readonly prefetch: number };
+  readonly auth: {
+    readonly mode: AuthMode;
+    readonly keystone: {
+      readonly url: string | undefined;
+      readonly username: string | undefined;
+      readonly password: string | undefined;
+      readonly project: string;
+      readonly userDomain: string;
+      readonly projectDomain: string;
+    };
+    readonly oauth2: {
+      readonly clients: ReadonlyMap<string, string>;
+      readonly tokenSecret: string | undefined;
+      readonly tokenTtlSeconds: number;
+    };
+  };
+  readonly http: { readonly bodyLimit: string; readonly pageSize: number };
+  readonly outbox: { readonly pollMs: number };
+  readonly notifications: {
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly backoffMs: number;
+    readonly maxBackoffMs: number;
+    readonly concurrency: number;
+    readonly callbackTestTimeoutMs: number;
+  };
+  readonly log: { readonly level: LogLevel };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type RawValues = Partial<Record<ConfigKeyName, string>>;
+
+/** Reads the YAML file (if any) and the environment into raw strings; the environment wins. */
+export function readRawConfig(env: NodeJS.ProcessEnv): RawValues {
+  const raw: RawValues = {};
+  const file = env.VNFM_CONFIG;
+  if (file) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`cannot read VNFM_CONFIG file ${file}: ${(err as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined) {
+      if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${file}: expected a mapping of KEY: value`);
+      for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+        if (!CONFIG_KEYS.some((key) => key.name === k)) throw new ConfigError(`${file}: unknown key ${k}`);
+        if (v !== null && v !== undefined) raw[k as ConfigKeyName] = String(v);
+      }
+    }
+  }
+  for (const key of CONFIG_KEYS) {
+    const v = env[key.name];
+    if (v !== undefined && v !== '') raw[key.name] = v;
+  }
+  return raw;
+}
+
+function intOf(raw: RawValues, name: ConfigKeyName, min: number): number {
+  const text = raw[name] ?? CONFIG_KEYS.find((k) => k.name === name)!.default!;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min}, got '${text}'`);
+  return n;
+}
+
+function boolOf(raw: RawValues, name: ConfigKeyName): boolean {
+  const text = (raw[name] ?? CONFIG_KEYS.find((k) => k.name === name)!.default!).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${text}'`);
+}
+
+function strOf(raw: RawValues, name: ConfigKeyName): string | undefined {
+  return raw[name] ?? CONFIG_KEYS.find((k) => k.name === name)!.default;
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new ConfigError(`VNFM_LISTEN must be host:port, got '${text}'`);
+  return { host: m[1] ?? m[2], port };
+}
+
+function parseClients(text: string | undefined): Map<string, string> {
+  const clients = new Map<string, string>();
+  if (!text) return clients;
+  for (const pair of text.split(',')) {
+    const i = pair.indexOf(':');
+    if (i <= 0 || i === pair.length - 1) throw new ConfigError('OAUTH2_CLIENTS must be id:secret[,id:secret...]');
+    clients.set(pair.slice(0, i).trim(), pair.slice(i + 1));
+  }
+  return clients;
+}
+
+function checkUrl(name: ConfigKeyName, value: string | undefined, protocols: string[]): void {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')}`);
+}
+
+/** Parses the environment (and optional YAML file) once into a frozen, typed object. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = readRawConfig(env);
+  const listen = parseListen(strOf(raw, 'VNFM_LISTEN')!);
+  const mode = strOf(raw, 'VNFM_AUTH')! as AuthMode;
+  if (!AUTH_MODES.includes(mode)) throw new ConfigError(`VNFM_AUTH must be one of ${AUTH_MODES.join(', ')}, got '${mode}'`);
+  const level = strOf(raw, 'LOG_LEVEL')! as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const databaseUrl = strOf(raw, 'DATABASE_URL');
+  checkUrl('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
+  const amqpUrl = strOf(raw, 'AMQP_URL');
+  checkUrl('AMQP_URL', amqpUrl, ['amqp:', 'amqps:']);
+  const keystoneUrl = strOf(raw, 'KEYSTONE_URL');
+  checkUrl('KEYSTONE_URL', keystoneUrl, ['http:', 'https:']);
+  if (mode === 'keystone' && (!keystoneUrl || !raw.KEYSTONE_USERNAME || !raw.KEYSTONE_PASSWORD)) {
+    throw new ConfigError('VNFM_AUTH=keystone needs KEYSTONE_URL, KEYSTONE_USERNAME and KEYSTONE_PASSWORD');
+  }
+  const clients = parseClients(strOf(raw, 'OAUTH2_CLIENTS'));
+  if (mode === 'oauth2' && clients.size === 0) throw new ConfigError('VNFM_AUTH=oauth2 needs OAUTH2_CLIENTS');
+  const hostForUrl = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  const publicUrl = (strOf(raw, 'VNFM_PUBLIC_URL') ?? `http://${hostForUrl}:${listen.port}`).replace(/\/+$/, '');
+  checkUrl('VNFM_PUBLIC_URL', publicUrl, ['http:', 'https:']);
+
+  const config: Config = {
+    listen,
+    publicUrl,
+    dataDir: path.resolve(strOf(raw, 'VNFM_DATA_DIR')!),
+    database: {
+      url: databaseUrl,
+      embeddedPort: intOf(raw, 'VNFM_EMBEDDED_DB_PORT', 0),
+      poolMax: intOf(raw, 'VNFM_DB_POOL_MAX', 1),
+      migrateOnStart: boolOf(raw, 'VNFM_MIGRATE_ON_START'),
+    },
+    amqp: { url: amqpUrl, exchange: strOf(raw, 'AMQP_EXCHANGE')!, prefetch: intOf(raw, 'AMQP_PREFETCH', 1) },
+    auth: {
+      mode,
+      keystone: {
+        url: keystoneUrl?.replace(/\/+$/, ''),
+        username: strOf(raw, 'KEYSTONE_USERNAME'),
+        password: strOf(raw, 'KEYSTONE_PASSWORD'),
+        project: strOf(raw, 'KEYSTONE_PROJECT')!,
+        userDomain: strOf(raw, 'KEYSTONE_USER_DOMAIN')!,
+        projectDomain: strOf(raw, 'KEYSTONE_PROJECT_DOMAIN')!,
+      },
+      oauth2: {
+        clients,
+        tokenSecret: strOf(raw, 'OAUTH2_TOKEN_SECRET'),
+        tokenTtlSeconds: intOf(raw, 'OAUTH2_TOKEN_TTL', 1),
+      },
+    },
+    http: { bodyLimit: strOf(raw, 'VNFM_BODY_LIMIT')!, pageSize: intOf(raw, 'VNFM_PAGE_SIZE', 0) },
+    outbox: { pollMs: intOf(raw, 'VNFM_OUTBOX_POLL_MS', 10) },
+    notifications: {
+      timeoutMs: intOf(raw, 'VNFM_NOTIFY_TIMEOUT_MS', 1),
+      maxAttempts: intOf(raw, 'VNFM_NOTIFY_MAX_ATTEMPTS', 1),
+      backoffMs: intOf(raw, 'VNFM_NOTIFY_BACKOFF_MS', 1),
+      maxBackoffMs: intOf(raw, 'VNFM_NOTIFY_MAX_BACKOFF_MS', 1),
+      concurrency: intOf(raw, 'VNFM_NOTIFY_CONCURRENCY', 1),
+      callbackTestTimeoutMs: intOf(raw, 'VNFM_CALLBACK_TEST_TIMEOUT_MS', 1),
+    },
+    log: { level },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Map)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The effective configuration as KEY -> value, secrets masked; for `vnfm-plugin config`. */
+export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<string, string | null> {
+  loadConfig(env); // validate first: an invalid config is reported, not printed
+  const raw = readRawConfig(env);
+  const out: Record<string, string | null> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = raw[key.name] ?? key.default;
+    out[key.name] = value === undefined ? null : 'secret' in key && key.secret ? maskSecret(key.name, value) : value;
+  }
+  return out;
+}
+
+/** Masks a secret; for URLs only the password part is hidden so the target stays visible. */
+export function maskSecret(name: string, value: string): string {
+  if (name.endsWith('_URL')) {
+    try {
+      const url = new URL(value);
+      if (url.password) url.password = '****';
+      return url.toString();
+    } catch {
+      return '****';
+    }
+  }
+  if (name === 'OAUTH2_CLIENTS') return value.split(',').map((p) => `${p.split(':')[0]}:****`).join(',');
+  return '****';
+}

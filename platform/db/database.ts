@@ -1,0 +1,94 @@
+import pg from 'pg';
+import { Sequelize, type Transaction } from 'sequelize';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../logger.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+
+// bigint (int8) and numeric come back as strings by default; the plugin's counters fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface Database {
+  readonly sequelize: Sequelize;
+  /** Where the database lives, with any password masked (for logs and `config`). */
+  readonly description: string;
+  /** True for the embedded PostgreSQL: one process owns it, transactions are serialised. */
+  readonly embedded: boolean;
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  url: string | undefined;
+  /** Data directory of the embedded database; undefined keeps it in memory. */
+  embeddedDataDir: string | undefined;
+  embeddedPort: number;
+  poolMax: number;
+  log: Logger;
+}
+
+export function databaseOptionsFrom(config: Config, log: Logger): OpenDatabaseOptions {
+  return {
+    url: config.database.url,
+    embeddedDataDir: config.dataDir,
+    embeddedPort: config.database.embeddedPort,
+    poolMax: config.database.poolMax,
+    log,
+  };
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is absent. */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = opts.url;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: opts.embeddedDataDir,
+      port: opts.embeddedPort,
+      maxConnections: opts.poolMax + 4,
+      log: opts.log,
+    });
+    url = embedded.url;
+  }
+  const log = opts.log.child({ component: 'database' });
+  const sequelize = new Sequelize(url, {
+    dialect: 'postgres',
+    dialectModule: pg,
+    logging: (sql: string) => log.trace({ sql }, 'sql'),
+    pool: { max: opts.poolMax, min: 0, idle: 10_000, acquire: 60_000 },
+    define: { underscored: true, timestamps: false },
+  });
+  try {
+    await sequelize.authenticate();
+  } catch (err) {
+    await sequelize.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw new Error(`cannot connect to the database at ${maskUrl(url)}: ${(err as Error).message}`);
+  }
+  const description = embedded ? `embedded PostgreSQL (${opts.embeddedDataDir ?? 'memory'})` : maskUrl(url);
+  log.info({ database: description }, 'database connected');
+  return {
+    sequelize,
+    description,
+    embedded: embedded !== undefined,
+    transaction: (work) => sequelize.transaction((tx) => work(tx)),
+    async ping() {
+      await sequelize.query('SELECT 1');
+    },
+    async close() {
+      await sequelize.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}

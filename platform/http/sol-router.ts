@@ -1,0 +1,99 @@
+import { TextDecoder } from 'node:util';
+import express, { type RequestHandler, type Router } from 'express';
+import { checkApiVersion } from './api-version.ts';
+import { NotAcceptable, UnsupportedMediaType } from './problem-details.ts';
+import { uriPrefix, type SolApi } from './sol-api.ts';
+
+export interface SolRouterOptions {
+  readonly api: SolApi;
+  /** Authenticates every request of this API (api_versions included). */
+  readonly authenticate: RequestHandler;
+  readonly bodyLimit: string;
+  /** Request validation against our OpenAPI document, run after body parsing. */
+  readonly validate?: RequestHandler[];
+  /** Adds the API's resource routes, relative to `/{api}/{major}`. */
+  readonly routes?: (router: Router) => void;
+}
+
+const JSON_TYPES = ['application/json'];
+const PATCH_TYPES = ['application/merge-patch+json', 'application/json'];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** ApiVersionInformation (SOL013 9.3.1): only the version we serve. */
+export function apiVersionInformation(api: SolApi, prefix: string) {
+  return { uriPrefix: prefix, apiVersions: [{ version: api.version, isDeprecated: false }] };
+}
+
+/**
+ * The router of one SOL API, mounted at `/{api}`: api_versions without a Version
+ * header, then for everything under `/{api}/{major}` the SOL013 protocol rules
+ * (Version, Accept, Content-Type, body size and JSON), validation and the routes.
+ */
+export function solApiRouter(opts: SolRouterOptions): Router {
+  const { api } = opts;
+  const outer = express.Router();
+  outer.use((_req, res, next) => {
+    // SOL013 4.9: every response carries the API version; Tacker also says no ranges.
+    res.setHeader('Version', api.version);
+    res.setHeader('Accept-Ranges', 'none');
+    next();
+  });
+  outer.use(opts.authenticate);
+  outer.get('/api_versions', requireJsonAccept, (_req, res) => {
+    res.json(apiVersionInformation(api, `/${api.name}`));
+  });
+  outer.get(`/${api.major}/api_versions`, requireJsonAccept, (_req, res) => {
+    res.json(apiVersionInformation(api, uriPrefix(api)));
+  });
+
+  const inner = express.Router();
+  inner.use((req, _res, next) => {
+    checkApiVersion(req.header('version'), [api.version]);
+    next();
+  });
+  inner.use(requireJsonAccept);
+  inner.use(requireJsonContentType);
+  inner.use(
+    express.json({
+      limit: opts.bodyLimit,
+      type: [...new Set([...JSON_TYPES, ...PATCH_TYPES])],
+      strict: true,
+      verify: (_req, _res, buf) => {
+        try {
+          utf8.decode(buf);
+        } catch {
+          throw Object.assign(new Error('invalid UTF-8'), { type: 'entity.parse.failed', status: 400 });
+        }
+      },
+    }),
+  );
+  for (const v of opts.validate ?? []) inner.use(v);
+  opts.routes?.(inner);
+  outer.use(`/${api.major}`, inner);
+  return outer;
+}
+
+/** SOL013 4.2: the client must accept JSON (problem+json for errors). */
+export const requireJsonAccept: RequestHandler = (req, _res, next) => {
+  if (req.header('accept') && !req.accepts(['application/json', 'application/problem+json'])) {
+    throw new NotAcceptable(`Cannot produce a response of type ${req.header('accept')}; application/json is offered.`);
+  }
+  next();
+};
+
+function hasBody(req: express.Request): boolean {
+  const length = req.header('content-length');
+  return (length !== undefined && length !== '0') || req.header('transfer-encoding') !== undefined;
+}
+
+/** Bodies are JSON (merge-patch+json for PATCH, as Tacker accepts); anything else: 415. */
+export const requireJsonContentType: RequestHandler = (req, _res, next) => {
+  if (!hasBody(req)) return next();
+  const allowed = req.method === 'PATCH' ? PATCH_TYPES : JSON_TYPES;
+  if (!req.is(allowed)) {
+    throw new UnsupportedMediaType(
+      `Content-Type ${req.header('content-type') ?? '(none)'} is not supported; use ${allowed.join(' or ')}.`,
+    );
+  }
+  next();
+};

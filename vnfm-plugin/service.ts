@@ -1,0 +1,86 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../platform/config/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import { createMetrics } from '../platform/metrics.ts';
+import { databaseOptionsFrom, openDatabase, type Database } from '../platform/db/database.ts';
+import { migrateUp } from '../platform/db/migrator.ts';
+import type { EventBus } from '../platform/bus/event-bus.port.ts';
+import { isLoopback } from '../platform/http/auth/authenticator.ts';
+import { SOL_APIS } from '../platform/http/sol-api.ts';
+import { createHttpApp } from './http-app.ts';
+import { createAuthenticator, createEventBus } from './adapters.ts';
+
+export interface RunningService {
+  /** Base URL the HTTP server actually listens on. */
+  readonly url: string;
+  readonly db: Database;
+  readonly bus: EventBus;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** The composition root: builds every adapter from config, wires the modules, listens. */
+export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  if (config.auth.mode === 'none') {
+    if (!isLoopback(config.listen.host)) {
+      throw new StartupError(
+        `VNFM_AUTH=none is only allowed on a loopback address; ${config.listen.host} is not. Set VNFM_AUTH=keystone or oauth2.`,
+      );
+    }
+    log.warn('AUTHENTICATION IS OFF (VNFM_AUTH=none): every local process can call the APIs');
+  }
+  const metrics = createMetrics({ defaultMetrics: true });
+  const db = await openDatabase(databaseOptionsFrom(config, log));
+  const closers: (() => Promise<void>)[] = [() => db.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err) => log.error({ err }, 'error while stopping'));
+  };
+  try {
+    if (config.database.migrateOnStart) {
+      const applied = await migrateUp(db, log);
+      log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
+    }
+    const bus = await createEventBus(config, log, metrics);
+    closers.push(() => bus.close());
+    const authenticator = await createAuthenticator(config, log);
+
+    const app = createHttpApp({
+      config,
+      log,
+      metrics,
+      authenticator,
+      apis: SOL_APIS.map((api) => ({ api })),
+      readiness: { database: () => db.ping(), bus: () => bus.ping() },
+    });
+    const server = await listen(app, config.listen.host, config.listen.port);
+    closers.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+    const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+    const url = `http://${host}:${port}`;
+    log.info({ url, database: db.description, bus: bus.kind, auth: config.auth.mode }, 'vnfm-plugin serving');
+    return { url, db, bus, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function listen(app: import('express').Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', (err) => reject(new StartupError(`cannot listen on ${host}:${port}: ${err.message}`)));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 5000).unref();
+  });
+}
