@@ -2,28 +2,32 @@
 // Runs the test tiers with node's test runner (TypeScript through tsx).
 // Usage: node scripts/run-tests.mjs [unit|contract|integration|conformance|openstack ...]
 // Without arguments: every tier except the slow real-world `openstack` suite.
-import { readdirSync, statSync } from 'node:fs';
+// Output: the spec reporter for humans, then every skipped test with its reason and
+// one line `N passed, N failed, N skipped`. The exit code is non-zero on any failure.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_TIERS = ['unit', 'contract', 'integration', 'conformance'];
 const tiers = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_TIERS;
 
 function find(dir) {
-  let out = [];
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync(dir);
   } catch {
-    return out;
+    return []; // a tier without tests yet
   }
-  for (const e of entries) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out = out.concat(find(p));
-    else if (e.endsWith('.test.ts')) out.push(p);
-  }
-  return out.sort();
+  return entries
+    .flatMap((e) => {
+      const p = path.join(dir, e);
+      if (statSync(p).isDirectory()) return find(p);
+      return e.endsWith('.test.ts') ? [p] : [];
+    })
+    .sort();
 }
 
 const files = tiers.flatMap((t) => find(path.join(root, 'tests', t)));
@@ -34,9 +38,43 @@ if (files.length === 0) {
 console.log(
   `running ${files.length} test files (${tiers.join(', ')}); database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}, bus: ${process.env.AMQP_URL ? 'AMQP_URL' : 'in-process'}`,
 );
+
+const work = mkdtempSync(path.join(tmpdir(), 'vnfm-tests-'));
+const summaryFile = path.join(work, 'summary.json');
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${path.join(root, 'scripts', 'test-summary.reporter.mjs')}`,
+    `--test-reporter-destination=${summaryFile}`,
+    ...files,
+  ],
   { stdio: 'inherit', cwd: root, env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
 );
-process.exit(r.status ?? 1);
+
+let summary;
+try {
+  summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+} catch {
+  summary = undefined; // the runner died before reporting; its exit code tells
+}
+rmSync(work, { recursive: true, force: true });
+if (summary) {
+  const rel = (f) => (f ? path.relative(root, f) : '?');
+  if (summary.skips.length) {
+    console.log('\nskipped:');
+    for (const s of summary.skips) console.log(`  ${rel(s.file)} > ${s.name}: ${s.reason}`);
+  }
+  if (summary.failures.length) {
+    console.log('\nfailed:');
+    for (const f of summary.failures) console.log(`  ${rel(f.file)} > ${f.name}`);
+  }
+  console.log(`\n${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+}
+const failed = r.status !== 0 || !summary || summary.failed > 0;
+process.exit(failed ? r.status || 1 : 0);

@@ -6,9 +6,14 @@ import { createMetrics } from '../platform/metrics.ts';
 import { databaseOptionsFrom, openDatabase, type Database } from '../platform/db/database.ts';
 import { migrateUp } from '../platform/db/migrator.ts';
 import type { EventBus } from '../platform/bus/event-bus.port.ts';
+import { OutboxRelay } from '../platform/bus/outbox.ts';
 import { isLoopback } from '../platform/http/auth/authenticator.ts';
 import { SOL_APIS } from '../platform/http/sol-api.ts';
-import { createHttpApp } from './http-app.ts';
+import { createSubscriptions } from '../platform/sol/subscriptions/subscriptions.module.ts';
+import type { NotificationDeliveryWorker } from '../platform/sol/subscriptions/notification-delivery.worker.ts';
+import { createLcmModule } from '../lcm/index.ts';
+import { openApiValidation } from '../platform/http/openapi-validation.ts';
+import { createHttpApp, type SolApiModule } from './http-app.ts';
 import { createAuthenticator, createEventBus } from './adapters.ts';
 
 export interface RunningService {
@@ -16,6 +21,10 @@ export interface RunningService {
   readonly url: string;
   readonly db: Database;
   readonly bus: EventBus;
+  /** Publishes committed outbox events; `nudge()` it after a commit that appended some. */
+  readonly outbox: OutboxRelay;
+  /** Delivers the notification outbox to subscribers (`nudge()`, `flush()`). */
+  readonly notifications: NotificationDeliveryWorker;
   close(): Promise<void>;
 }
 
@@ -44,29 +53,57 @@ export async function startService(config: Config, log: Logger): Promise<Running
       const applied = await migrateUp(db, log);
       log.info({ applied }, applied.length ? 'migrations applied' : 'database schema up to date');
     }
+    // Started once the schema is there: delivers whatever was pending, e.g. before a crash.
+    const subscriptions = createSubscriptions({ db, config, log, metrics });
+    subscriptions.worker.start();
+    closers.push(() => subscriptions.worker.stop());
+    const solModules = [
+      createLcmModule({ subscriptions: subscriptions.service, pageSize: config.http.pageSize, publicUrl: config.publicUrl }),
+    ];
     const bus = await createEventBus(config, log, metrics);
     closers.push(() => bus.close());
+    const outbox = new OutboxRelay({
+      db,
+      bus,
+      log: log.child({ component: 'outbox' }),
+      metrics,
+      pollMs: config.outbox.pollMs,
+      retentionHours: config.outbox.retentionHours,
+      inboxRetentionHours: config.outbox.inboxRetentionHours,
+    });
+    closers.push(() => outbox.stop());
     const authenticator = await createAuthenticator(config, log);
+    // RFC 6749 4.4: with VNFM_AUTH=oauth2 the plugin is its own token endpoint, POST /token.
+    const tokenEndpoint = config.auth.mode === 'oauth2' ? authenticator.tokenEndpoint : undefined;
 
     const app = createHttpApp({
       config,
       log,
       metrics,
       authenticator,
-      apis: SOL_APIS.map((api) => ({ api })),
+      apis: SOL_APIS.map((api) => validatedAgainstContract(solModules.find((m) => m.api === api) ?? { api }, config)),
       readiness: { database: () => db.ping(), bus: () => bus.ping() },
+      extraRoutes: tokenEndpoint && ((app) => app.use(tokenEndpoint)),
     });
+    // Started once every module has subscribed: the in-process bus drops events nobody listens to.
+    await outbox.start();
     const server = await listen(app, config.listen.host, config.listen.port);
     closers.push(() => closeServer(server));
     const { port } = server.address() as AddressInfo;
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${host}:${port}`;
     log.info({ url, database: db.description, bus: bus.kind, auth: config.auth.mode }, 'vnfm-plugin serving');
-    return { url, db, bus, close: closeAll };
+    return { url, db, bus, outbox, notifications: subscriptions.worker, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/** Every SOL API is validated at the edge against its OpenAPI document, api/openapi/<api>.yaml. */
+function validatedAgainstContract(mod: SolApiModule, config: Config): SolApiModule {
+  const contract = openApiValidation(mod.api, { validateResponses: config.http.validateResponses });
+  return { ...mod, validate: [...contract, ...(mod.validate ?? [])] };
 }
 
 function listen(app: import('express').Express, host: string, port: number): Promise<Server> {

@@ -18,7 +18,15 @@ export interface Config {
     readonly poolMax: number;
     readonly migrateOnStart: boolean;
   };
-  readonly amqp: { readonly url: string | undefined; readonly exchange: string; readonly prefetch: number };
+  readonly amqp: {
+    readonly url: string | undefined;
+    readonly exchange: string;
+    readonly prefetch: number;
+    readonly publishTimeoutMs: number;
+    readonly reconnectMaxMs: number;
+  };
+  /** Redelivery policy shared by both event bus adapters. */
+  readonly bus: { readonly maxAttempts: number; readonly retryBackoffMs: number };
   readonly auth: {
     readonly mode: AuthMode;
     readonly keystone: {
@@ -35,8 +43,8 @@ export interface Config {
       readonly tokenTtlSeconds: number;
     };
   };
-  readonly http: { readonly bodyLimit: string; readonly pageSize: number };
-  readonly outbox: { readonly pollMs: number };
+  readonly http: { readonly bodyLimit: string; readonly pageSize: number; readonly validateResponses: boolean };
+  readonly outbox: { readonly pollMs: number; readonly retentionHours: number; readonly inboxRetentionHours: number };
   readonly notifications: {
     readonly timeoutMs: number;
     readonly maxAttempts: number;
@@ -160,7 +168,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       poolMax: intOf(raw, 'VNFM_DB_POOL_MAX', 1),
       migrateOnStart: boolOf(raw, 'VNFM_MIGRATE_ON_START'),
     },
-    amqp: { url: amqpUrl, exchange: strOf(raw, 'AMQP_EXCHANGE')!, prefetch: intOf(raw, 'AMQP_PREFETCH', 1) },
+    amqp: {
+      url: amqpUrl,
+      exchange: strOf(raw, 'AMQP_EXCHANGE')!,
+      prefetch: intOf(raw, 'AMQP_PREFETCH', 1),
+      publishTimeoutMs: intOf(raw, 'AMQP_PUBLISH_TIMEOUT_MS', 100),
+      reconnectMaxMs: intOf(raw, 'AMQP_RECONNECT_MAX_MS', 500),
+    },
+    bus: { maxAttempts: intOf(raw, 'VNFM_BUS_MAX_ATTEMPTS', 1), retryBackoffMs: intOf(raw, 'VNFM_BUS_RETRY_BACKOFF_MS', 0) },
     auth: {
       mode,
       keystone: {
@@ -177,8 +192,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         tokenTtlSeconds: intOf(raw, 'OAUTH2_TOKEN_TTL', 1),
       },
     },
-    http: { bodyLimit: strOf(raw, 'VNFM_BODY_LIMIT')!, pageSize: intOf(raw, 'VNFM_PAGE_SIZE', 0) },
-    outbox: { pollMs: intOf(raw, 'VNFM_OUTBOX_POLL_MS', 10) },
+    http: {
+      bodyLimit: strOf(raw, 'VNFM_BODY_LIMIT')!,
+      pageSize: intOf(raw, 'VNFM_PAGE_SIZE', 0),
+      validateResponses: boolOf(raw, 'VNFM_VALIDATE_RESPONSES'),
+    },
+    outbox: {
+      pollMs: intOf(raw, 'VNFM_OUTBOX_POLL_MS', 10),
+      retentionHours: intOf(raw, 'VNFM_OUTBOX_RETENTION_HOURS', 1),
+      inboxRetentionHours: intOf(raw, 'VNFM_INBOX_RETENTION_HOURS', 1),
+    },
     notifications: {
       timeoutMs: intOf(raw, 'VNFM_NOTIFY_TIMEOUT_MS', 1),
       maxAttempts: intOf(raw, 'VNFM_NOTIFY_MAX_ATTEMPTS', 1),

@@ -31,10 +31,19 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
   }
 }
 
-/** express-openapi-validator errors: `status` plus `errors[]` with `path` and `message`. */
-function fromValidator(err: { status?: number; errors?: { path?: string; message?: string }[]; message?: string }): ProblemDetails | undefined {
-  if (!Array.isArray(err.errors) || typeof err.status !== 'number') return undefined;
-  const detail = err.errors.map((e) => `${e.path ?? ''} ${e.message ?? ''}`.trim()).join('; ') || err.message || 'Invalid request.';
+/**
+ * express-openapi-validator errors: `status` plus `errors[]` with `path` and `message`.
+ * A 5xx from it is an invalid response of ours: a bug, left to the generic 500.
+ */
+function fromValidator(
+  err: { status?: number; errors?: { path?: string; message?: string }[]; message?: string },
+  req: import('express').Request,
+): ProblemDetails | undefined {
+  if (!Array.isArray(err.errors) || typeof err.status !== 'number' || err.status >= 500) return undefined;
+  const path = req.originalUrl.split('?')[0];
+  let detail = err.errors.map((e) => `${e.path ?? ''} ${e.message ?? ''}`.trim()).join('; ') || err.message || 'Invalid request.';
+  if (err.status === 404) detail = `The resource ${path} could not be found.`;
+  if (err.status === 405) detail = `Method ${req.method} is not supported by the resource ${path}.`;
   const status = err.status >= 400 && err.status < 500 ? err.status : 400;
   const titles: Record<number, string> = {
     400: 'Bad Request',
@@ -54,7 +63,7 @@ function fromValidator(err: { status?: number; errors?: { path?: string; message
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let problem: ProblemDetails | undefined;
   if (err instanceof ProblemError) problem = problemOf(err);
-  else if (err && typeof err === 'object') problem = fromBodyParser(err) ?? fromValidator(err);
+  else if (err && typeof err === 'object') problem = fromBodyParser(err) ?? fromValidator(err, req);
   if (!problem) {
     (req.log ?? console).error({ err }, 'unhandled error');
     problem = { title: 'Internal Server Error', status: 500, detail: 'An internal error occurred; see the server log for request ' + req.id + '.' };

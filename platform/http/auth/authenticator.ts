@@ -11,6 +11,10 @@ export interface Principal {
 /** Port: turns the request's credentials into a principal, or throws Unauthorized. */
 export interface Authenticator {
   readonly mode: Principal['via'];
+  /** WWW-Authenticate challenge sent with every 401 (RFC 7235 4.1). */
+  readonly challenge?: string;
+  /** A token endpoint the scheme serves itself (OAuth 2.0 client credentials, RFC 6749 4.4). */
+  readonly tokenEndpoint?: RequestHandler;
   authenticate(headers: { get(name: string): string | undefined }): Promise<Principal>;
 }
 
@@ -29,9 +33,13 @@ export function authenticateRequests(auth: Authenticator, log: Logger): RequestH
       req.principal = await auth.authenticate({ get: (name) => req.header(name) ?? undefined });
       next();
     } catch (err) {
-      if (err instanceof ProblemError) return next(err);
+      const challenge = auth.challenge ?? (auth.mode === 'keystone' ? 'Keystone uri="/v3"' : 'Bearer');
+      if (err instanceof ProblemError) {
+        if (err.status === 401) res.setHeader('WWW-Authenticate', challenge);
+        return next(err);
+      }
       log.warn({ err }, 'authentication backend failed');
-      res.setHeader('WWW-Authenticate', auth.mode === 'keystone' ? 'Keystone uri="/v3"' : 'Bearer');
+      res.setHeader('WWW-Authenticate', challenge);
       next(new Unauthorized('Authentication failed.'));
     }
   };

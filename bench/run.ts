@@ -1,0 +1,47 @@
+// Runs the benchmarks: `npm run bench` runs all, `npm run bench -- <name> [...]` some.
+// Each prints its own figures; speed is measured here, never asserted in tests.
+// On the embedded database unless DATABASE_URL is set (then on a fresh database there).
+
+/** name -> what it measures, and how to load and run it. */
+const BENCHES: Record<string, { about: string; run: () => Promise<unknown> }> = {
+  notify: {
+    about: 'notification delivery throughput to a local receiver (notifications/s)',
+    run: async () => (await import('./notify.bench.ts')).benchNotify(),
+  },
+  list: {
+    about: 'filtered list latency (p50/p99) over 50,000 stored rows',
+    run: async () => (await import('./list-latency.bench.ts')).benchListLatency(),
+  },
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((n) => !(n in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+const names = asked.length ? asked : Object.keys(BENCHES);
+console.log(
+  `benchmarks: ${names.join(', ')}; database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded (in memory)'}; node ${process.version}`,
+);
+
+const failed: string[] = [];
+for (const name of names) {
+  const bench = BENCHES[name];
+  console.log(`\n== ${name}: ${bench.about}`);
+  const started = performance.now();
+  try {
+    const result = await bench.run();
+    if (result !== undefined) console.log(JSON.stringify(result, null, 2));
+    console.log(`(${name} took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    failed.push(name);
+    const e = err as NodeJS.ErrnoException;
+    const missing = e.code === 'ERR_MODULE_NOT_FOUND' && /\.bench\.ts/.test(e.message);
+    console.error(missing ? `${name}: not available yet (${e.message})` : `${name} failed: ${e.stack ?? e}`);
+  }
+}
+if (failed.length) {
+  console.error(`\nfailed: ${failed.join(', ')}`);
+  process.exit(1);
+}
