@@ -16,7 +16,7 @@ const BATCH = 1_000;
 const PAGE_SIZE = 100;
 const REQUESTS = 200;
 /** A slow case stops early rather than hold the bench for minutes (at least 20 requests). */
-const MAX_MS_PER_FILTER = 20_000;
+const MAX_MS_PER_FILTER = 10_000;
 
 const VNF_INSTANCE: ResourceQuerySpec = {
   name: 'VnfInstance',
@@ -80,7 +80,7 @@ const FILTERS: [label: string, filter: string | undefined][] = [
   ['nested eq, 10%', '(eq,instantiatedVnfInfo/vnfState,STOPPED)'],
   ['two expressions, 5%', '(eq,vnfProvider,Acme);(eq,metadata/tenant,tenant-4)'],
   ['array crossing eq, 1 row', '(eq,instantiatedVnfInfo/vnfcResourceInfo/computeResource/resourceId,server-31337-1)'],
-  ['array crossing cont, 2%', '(cont,instantiatedVnfInfo/vnfcResourceInfo/computeResource/resourceId,-1234)'],
+  ['array crossing cont, rare', '(cont,instantiatedVnfInfo/vnfcResourceInfo/computeResource/resourceId,-1234)'],
   ['neq nested, 90%', '(neq,instantiatedVnfInfo/vnfState,STOPPED)'],
 ];
 

@@ -22,8 +22,10 @@ export async function up(qi: QueryInterface): Promise<void> {
       finished_at     timestamptz
     );
     CREATE INDEX notification_deliveries_due ON notification_deliveries (next_attempt_at) WHERE status = 'pending';
-    -- Serves both a subscription's lane (its pending rows in order) and the cascading delete.
-    CREATE INDEX notification_deliveries_subscription ON notification_deliveries (subscription_id, seq);
+    -- A subscription's lane: its pending rows in order, without walking past delivered ones.
+    CREATE INDEX notification_deliveries_lane ON notification_deliveries (subscription_id, seq) WHERE status = 'pending';
+    -- The cascading delete of a subscription's rows, whatever their status.
+    CREATE INDEX notification_deliveries_subscription ON notification_deliveries (subscription_id);
   `);
 }
 

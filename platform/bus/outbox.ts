@@ -101,7 +101,7 @@ const SWEEP_EVERY_MS = 3_600_000;
 const MAX_PUBLISH_BACKOFF_MS = 60_000;
 
 /**
- * Publishes committed outbox events on the bus, at least once and in commit (seq) order.
+ * Publishes committed outbox events on the bus, at least once and in append (seq) order.
  * Each round claims a batch with one `UPDATE ... FOR UPDATE SKIP LOCKED` statement that
  * pushes `available_at` out by a lease, so relays of several replicas never publish the
  * same row at once and no transaction stays open while publishing (on the embedded
@@ -152,7 +152,11 @@ export class OutboxRelay {
     if (!this.ticking) this.schedule(0);
   }
 
-  /** Publishes everything that is pending and not claimed by another relay; returns the count. */
+  /**
+   * Publishes everything that is pending and not claimed by another relay; returns the count.
+   * For tests and shutdown; never from a bus handler (with the in-process bus, publish waits
+   * for the handlers, so the flush would wait for itself).
+   */
   async flush(): Promise<number> {
     let total = 0;
     for (;;) {

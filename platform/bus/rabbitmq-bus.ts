@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
-import { connect as amqpConnect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import { connect as amqpConnect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { maskUrl } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import { assertConsumerName, EventBusClosed, type BusEvent, type EventBus, type EventHandler } from './event-bus.port.ts';
+import { attemptOf, decodeEvent, eventMessage, publishConfirmed, retryProps, settle } from './rabbitmq-messages.ts';
 import { redeliveryDelay, sleepUnlessAborted, type RedeliveryPolicy } from './redelivery.ts';
 
 export interface RabbitMqBusOptions {
@@ -30,8 +31,6 @@ interface Consumer {
 }
 
 const RECONNECT_FIRST_DELAY_MS = 500;
-/** Header counting deliveries of a message to its queue; set when we republish after a failure. */
-const ATTEMPTS_HEADER = 'x-attempts';
 
 /**
  * The RabbitMQ adapter (Medusa's event-bus-redis counterpart). Topology, asserted on every
@@ -80,18 +79,11 @@ export class RabbitMqEventBus implements EventBus {
   async publish(event: BusEvent): Promise<void> {
     if (this.closed) throw new EventBusClosed();
     const deadline = Date.now() + this.opts.publishTimeoutMs;
-    const content = Buffer.from(JSON.stringify(event));
-    const props: Options.Publish = {
-      persistent: true,
-      messageId: event.id,
-      type: event.topic,
-      timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
-      contentType: 'application/json',
-    };
+    const message = eventMessage(event);
     for (;;) {
       const channel = await this.publisherBefore(deadline);
       try {
-        await this.confirmed(channel, this.opts.exchange, event.topic, content, props, deadline);
+        await publishConfirmed(channel, { exchange: this.opts.exchange, routingKey: event.topic }, message, deadline);
         return;
       } catch (err) {
         // A nack or a timeout on a live channel is final; a channel that died is replaced.
@@ -131,6 +123,10 @@ export class RabbitMqEventBus implements EventBus {
     }
     await Promise.allSettled([...this.inFlight]);
     await this.reconnecting;
+    // Channels first: their close follows the acks on the same channel, whereas a connection
+    // close could overtake acks still queued for the socket.
+    for (const c of this.consumers.values()) await c.channel?.close().catch(() => undefined);
+    await this.publisher?.close().catch(() => undefined);
     const conn = this.conn;
     this.conn = undefined;
     this.publisher = undefined;
@@ -213,7 +209,10 @@ export class RabbitMqEventBus implements EventBus {
   /** Any channel that closes on its own takes the connection down; everything is rebuilt. */
   private watch(conn: ChannelModel, channel: Channel, what: string): void {
     channel.on('error', (err: Error) => this.log.warn({ channel: what, error: err.message }, 'RabbitMQ channel error'));
-    channel.on('close', () => this.lost(conn, `${what} channel closed`));
+    channel.on('close', () => {
+      if (conn === this.conn) this.lost(conn, `${what} channel closed`);
+      else if (!this.closed) void conn.close().catch(() => undefined); // still in open(): make it fail
+    });
   }
 
   private lost(conn: ChannelModel, reason: string): void {
@@ -264,27 +263,10 @@ export class RabbitMqEventBus implements EventBus {
     }
   }
 
-  /** Publishes and waits for the broker's ack (RabbitMQ publisher confirms). */
-  private confirmed(channel: ConfirmChannel, exchange: string, key: string, content: Buffer, props: Options.Publish, deadline: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`RabbitMQ did not confirm within ${this.opts.publishTimeoutMs} ms`)), Math.max(0, deadline - Date.now()));
-      const done = (err?: unknown) => {
-        clearTimeout(timer);
-        if (err) reject(err instanceof Error ? err : new Error(String(err)));
-        else resolve();
-      };
-      try {
-        channel.publish(exchange, key, content, props, (err) => done(err));
-      } catch (err) {
-        done(err); // the channel closed under us
-      }
-    });
-  }
-
   private onMessage(c: Consumer, channel: Channel, msg: ConsumeMessage | null): void {
     if (msg === null) {
       // The broker cancelled the consumer (queue deleted): rebuild the topology.
-      if (this.conn) this.lost(this.conn, `consumer ${c.name} cancelled by the broker`);
+      if (this.conn && c.channel === channel) this.lost(this.conn, `consumer ${c.name} cancelled by the broker`);
       return;
     }
     const task = this.handle(c, channel, msg);
@@ -293,7 +275,7 @@ export class RabbitMqEventBus implements EventBus {
   }
 
   private async handle(c: Consumer, channel: Channel, msg: ConsumeMessage): Promise<void> {
-    const event = decode(msg);
+    const event = decodeEvent(msg);
     if (!event) {
       this.log.error({ consumer: c.name, messageId: msg.properties.messageId }, 'unreadable message dead-lettered');
       settle(() => channel.nack(msg, false, false));
@@ -319,43 +301,13 @@ export class RabbitMqEventBus implements EventBus {
     try {
       const publisher = this.publisher;
       if (!publisher) throw new Error('not connected');
-      const headers = { ...msg.properties.headers, [ATTEMPTS_HEADER]: attempt + 1 };
-      const props: Options.Publish = { ...publishedProps(msg), headers };
       // To the consumer's own queue only (default exchange), not to every subscriber again.
-      await this.confirmed(publisher, '', c.queue, msg.content, props, Date.now() + this.opts.publishTimeoutMs);
+      const target = { exchange: '', routingKey: c.queue };
+      await publishConfirmed(publisher, target, { content: msg.content, props: retryProps(msg, attempt) }, Date.now() + this.opts.publishTimeoutMs);
       settle(() => channel.ack(msg));
     } catch (err) {
       this.log.warn({ ...context, error: (err as Error).message }, 'redelivery not scheduled; message requeued');
       settle(() => channel.nack(msg, false, true));
     }
-  }
-}
-
-function decode(msg: ConsumeMessage): BusEvent | undefined {
-  try {
-    const e = JSON.parse(msg.content.toString('utf8')) as Partial<BusEvent>;
-    if (typeof e.id !== 'string' || typeof e.topic !== 'string' || typeof e.occurredAt !== 'string') return undefined;
-    return { id: e.id, topic: e.topic, occurredAt: e.occurredAt, payload: e.payload };
-  } catch {
-    return undefined;
-  }
-}
-
-function attemptOf(msg: ConsumeMessage): number {
-  const n = Number(msg.properties.headers?.[ATTEMPTS_HEADER]);
-  return Number.isInteger(n) && n >= 1 ? n : 1;
-}
-
-function publishedProps(msg: ConsumeMessage): Options.Publish {
-  const p = msg.properties;
-  return { persistent: true, messageId: p.messageId, type: p.type, timestamp: p.timestamp, contentType: p.contentType };
-}
-
-/** Acks and nacks on a channel that closed meanwhile throw; the broker requeues those anyway. */
-function settle(op: () => void): void {
-  try {
-    op();
-  } catch {
-    // channel gone: nothing to settle
   }
 }

@@ -28,7 +28,7 @@ export interface ResourceQuerySpec {
   readonly name: string;
   /** Left out of list responses unless asked for (SOL003 defines the sets). */
   readonly defaultExcluded: readonly string[];
-  /** Removed whatever is asked for: credentials (`authentication`, `vimConnectionInfo/* /accessInfo`). */
+  /** Removed whatever is asked for: credentials (`authentication`; `*` names every map key or array element). */
   readonly neverReturned: readonly string[];
   /** Attribute paths clients may filter on; absent: any. `prefix/**` allows a subtree. */
   readonly filterable?: readonly string[];
@@ -85,35 +85,61 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 }
 
 /**
+ * How many rows, in pages, a filtered list first examines in `seq` order. Documents
+ * wider than 1 kB get no column statistics, so the planner takes any `@?` filter
+ * for very selective and sorts a full scan, even when most rows match. Walking the
+ * `seq` index for a bounded window fills the page quickly when matches are dense;
+ * only a sparse filter goes on to the planner, whose selective guess is then right
+ * (and a GIN jsonb_path_ops index on `doc`, if the table has one, serves it).
+ */
+const WINDOW_PAGES = 20;
+
+type Row = { seq: number; doc: object };
+
+/**
  * One page of the documents of `table` matching the query, ordered by `seq`, with
  * the selector applied. Reads pageSize + 1 rows to know whether a next page exists.
  */
 export async function listResources(db: Database, table: string, q: ListQuery, opts: ListOptions): Promise<ListPage> {
   if (!Number.isInteger(opts.pageSize) || opts.pageSize < 0) throw new Error(`listResources: invalid pageSize ${opts.pageSize}`);
-  const where: string[] = [];
-  const bind: unknown[] = [];
-  if (opts.extraWhere) {
-    where.push(`(${opts.extraWhere.sql})`);
-    bind.push(...opts.extraWhere.bind);
-  }
-  if (q.filter) {
-    const f = filterToSql(q.filter, { firstParam: bind.length + 1 });
-    where.push(f.sql);
-    bind.push(...f.bind);
-  }
+  const from = sqlIdentifier(table);
+  // Bind parameters: those of extraWhere ($1..), the start marker, then the filter's.
+  const bind: unknown[] = [...(opts.extraWhere?.bind ?? [])];
+  const base = opts.extraWhere ? [`(${opts.extraWhere.sql})`] : [];
   if (q.afterSeq !== undefined) {
     bind.push(q.afterSeq);
-    where.push(`seq > $${bind.length}`);
+    base.push(`seq > $${bind.length}`);
   }
-  let limit = '';
-  if (opts.pageSize > 0) {
-    bind.push(opts.pageSize + 1);
-    limit = ` LIMIT $${bind.length}`;
+  const filter = q.filter ? filterToSql(q.filter, { firstParam: bind.length + 1 }) : undefined;
+  if (filter) bind.push(...filter.bind);
+  const run = (sql: string, extra: unknown[]) =>
+    db.sequelize.query<Row>(sql, { bind: [...bind, ...extra], type: QueryTypes.SELECT, transaction: opts.tx });
+  const next = bind.length + 1; // first parameter number free for each statement
+  const where = (parts: string[]) => (parts.length ? ` WHERE ${parts.join(' AND ')}` : '');
+  const wanted = opts.pageSize + 1;
+
+  let rows: Row[];
+  if (opts.pageSize === 0) {
+    rows = await run(`SELECT seq, doc FROM ${from}${where(filter ? [...base, filter.sql] : base)} ORDER BY seq`, []);
+  } else if (!filter) {
+    rows = await run(`SELECT seq, doc FROM ${from}${where(base)} ORDER BY seq LIMIT $${next}`, [wanted]);
+  } else {
+    // The LIMIT inside keeps the filter from being pushed down: a walk of the seq index.
+    rows = await run(
+      `SELECT seq, doc FROM (SELECT seq, doc FROM ${from}${where(base)} ORDER BY seq LIMIT $${next}) w` +
+        ` WHERE ${filter.sql} ORDER BY seq LIMIT $${next + 1}`,
+      [wanted * WINDOW_PAGES, wanted],
+    );
+    if (rows.length < wanted) {
+      // Sparse: the rest after the last match (re-reading part of the window is harmless).
+      const after = rows.length ? [`seq > $${next}`] : [];
+      const rest = await run(
+        `SELECT seq, doc FROM ${from}${where([...base, filter.sql, ...after])} ORDER BY seq LIMIT $${next + after.length}`,
+        rows.length ? [rows[rows.length - 1].seq, wanted - rows.length] : [wanted],
+      );
+      rows = [...rows, ...rest];
+    }
   }
-  const rows = await db.sequelize.query<{ seq: number; doc: object }>(
-    `SELECT seq, doc FROM ${sqlIdentifier(table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${limit}`,
-    { bind, type: QueryTypes.SELECT, transaction: opts.tx },
-  );
   const more = opts.pageSize > 0 && rows.length > opts.pageSize;
   const page = more ? rows.slice(0, opts.pageSize) : rows;
   const items = page.map((r) => selectAttributes(r.doc, q));

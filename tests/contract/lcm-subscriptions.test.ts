@@ -225,7 +225,7 @@ describe('GET and DELETE', () => {
     const seen: string[] = [];
     let next: string | undefined = '/vnflcm/v2/subscriptions';
     while (next) {
-      const page = await request(app).get(next).set(V);
+      const page: request.Response = await request(app).get(next).set(V);
       assert.equal(page.status, 200, page.text);
       assert.ok(page.body.length <= 2, 'pages hold VNFM_PAGE_SIZE items');
       seen.push(...page.body.map((s: { id: string }) => s.id));

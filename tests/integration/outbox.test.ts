@@ -5,7 +5,7 @@ import { QueryTypes } from 'sequelize';
 import { EventBusClosed, type BusEvent, type EventBus } from '../../platform/bus/event-bus.port.ts';
 import { idempotentHandler, purgeInbox } from '../../platform/bus/inbox.ts';
 import { InProcessEventBus } from '../../platform/bus/in-process-bus.ts';
-import { appendToOutbox, OutboxRelay, purgeOutbox } from '../../platform/bus/outbox.ts';
+import { appendToOutbox, OutboxRelay, purgeOutbox, type OutboxRelayOptions } from '../../platform/bus/outbox.ts';
 import { RabbitMqEventBus } from '../../platform/bus/rabbitmq-bus.ts';
 import { createMetrics, type PlatformMetrics } from '../../platform/metrics.ts';
 import { amqpSkipReason, openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
@@ -23,7 +23,7 @@ beforeEach(async () => {
   await t.db.sequelize.query('TRUNCATE outbox_events, inbox_events, test_widgets, test_effects');
 });
 
-function relayFor(bus: EventBus, metrics = createMetrics(), extra: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}): OutboxRelay {
+function relayFor(bus: EventBus, metrics = createMetrics(), extra: Partial<OutboxRelayOptions> = {}): OutboxRelay {
   return new OutboxRelay({ db: t.db, bus, log: testLog, metrics, pollMs: 20, ...extra });
 }
 
@@ -43,8 +43,8 @@ async function count(sql: string): Promise<number> {
   return row.n;
 }
 
-async function gauge(metrics: PlatformMetrics, name: 'outboxDepth'): Promise<number> {
-  return (await metrics[name].get()).values[0]?.value ?? NaN;
+async function depth(metrics: PlatformMetrics): Promise<number> {
+  return (await metrics.outboxDepth.get()).values[0]?.value ?? NaN;
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, limitMs = 20_000): Promise<void> {
@@ -67,7 +67,7 @@ test('a committed state change is published with its event; the row is marked an
   assert.equal(await relay.flush(), 1);
   assert.deepEqual(received, [event], 'the consumer sees exactly what appendToOutbox returned');
   assert.equal(await count('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NOT NULL'), 1);
-  assert.equal(await gauge(metrics, 'outboxDepth'), 0);
+  assert.equal(await depth(metrics), 0);
   assert.equal((await metrics.busPublished.get()).values.find((v) => v.labels.topic === 'test.widget.created')?.value, 1);
   assert.equal(await relay.flush(), 0, 'published once, not again');
   await relay.stop();
@@ -97,12 +97,12 @@ test('the running relay publishes after a nudge and keeps the depth gauge curren
   const event = await t.db.transaction((tx) => appendToOutbox(tx, [{ topic: 'test.nudged', payload: 1 }], relay));
   await until('the nudged event arrives', () => received.length === 1);
   assert.deepEqual(received, [event[0].id]);
-  await until('the depth gauge is 0', async () => (await gauge(metrics, 'outboxDepth')) === 0);
+  await until('the depth gauge is 0', async () => (await depth(metrics)) === 0);
   await relay.stop();
   await bus.close();
 });
 
-test('events are published in commit order', async () => {
+test('events are published in the order they were appended', async () => {
   const bus = new InProcessEventBus(testLog);
   const received: number[] = [];
   await bus.subscribe('ordered', '#', async (e) => void received.push((e.payload as { n: number }).n));
@@ -137,7 +137,7 @@ test('a failed publish leaves the event pending and a later round publishes it',
   assert.equal(row.published_at, null);
   assert.equal(row.last_error, 'broker unreachable');
   assert.equal(row.attempts, 1);
-  assert.equal(await gauge(metrics, 'outboxDepth'), 1);
+  assert.equal(await depth(metrics), 1);
 
   down = false;
   await relay.start(); // retries after the backoff (about a second)

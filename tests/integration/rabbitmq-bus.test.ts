@@ -73,7 +73,8 @@ async function startBus(consumers: string[], options: Partial<RabbitMqBusOptions
 
 /** Drops the TCP connection under the bus, as a broker restart or a network cut would. */
 function cutConnection(h: Harness): void {
-  (h.connections.at(-1)!.connection as unknown as { stream: { destroy(): void } }).stream.destroy();
+  const socket = (h.connections.at(-1)!.connection as unknown as { stream: { destroy(err: Error): void } }).stream;
+  socket.destroy(new Error('connection reset (test)'));
 }
 
 function event(topic: string, payload: unknown = {}): BusEvent {
@@ -198,6 +199,17 @@ test('an unacknowledged event survives a lost connection and is delivered again 
   const next = event('job');
   await h.bus.publish(next);
   await until('new events flow on the new connection', () => seen.includes(next.id));
+});
+
+test('a consumer whose queue was deleted is declared and subscribed again', { skip }, async () => {
+  const h = await startBus(['phoenix']);
+  const got: string[] = [];
+  await h.bus.subscribe('phoenix', '#', async (e) => void got.push(e.id));
+  await ch.deleteQueue(`${h.exchange}.phoenix`);
+  await until('the bus rebuilt its topology', async () => h.connections.length === 2 && (await h.bus.ping().then(() => true, () => false)));
+  const e = event('again');
+  await h.bus.publish(e);
+  await until('the event reaches the re-created queue', () => got.includes(e.id));
 });
 
 test('a publish during an outage waits for the reconnect; a longer outage makes it fail', { skip }, async () => {

@@ -43,7 +43,7 @@ const logged = (s: ServiceProcess, msg: string) =>
   s
     .output()
     .split('\n')
-    .filter((l) => l.startsWith('{'))
+    .filter((l) => l.startsWith('{') && l.endsWith('}'))
     .map((l) => JSON.parse(l) as { msg: string; applied?: string[] })
     .filter((l) => l.msg === msg);
 
@@ -83,7 +83,7 @@ describe('vnfm-plugin serve', () => {
   });
 
   test('SIGTERM stops it cleanly', async () => {
-    assert.ok(logged(service, 'migrations applied').length === 1, 'the first start applied the migrations');
+    assert.equal(logged(service, 'migrations applied').length, 1, 'the first start applied the migrations');
     const end = await service.stop('SIGTERM');
     assert.deepEqual(end, { code: 0, signal: null }, service.output());
     await assert.rejects(fetch(`${service.url}/healthz`), 'nothing listens any more');
@@ -96,7 +96,7 @@ describe('vnfm-plugin serve', () => {
     assert.ok(migrations.executed.length > 0, 'the migrations applied by serve were kept');
     assert.deepEqual(migrations.pending, []);
 
-    const again = await startServiceProcess(env);
+    const again = await startServiceProcess(env, 120_000);
     try {
       assert.equal(logged(again, 'database schema up to date').length, 1, again.output());
       const res = await fetch(`${again.url}/readyz`);

@@ -6,7 +6,6 @@ import { CONFIG_KEYS } from '../../platform/config/config-keys.ts';
 /** The `vnfm-plugin` command, run the way `npx vnfm-plugin` runs it. */
 export const CLI = fileURLToPath(new URL('../../bin/vnfm-plugin.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const STARTUP_TIMEOUT_MS = 30_000;
 
 /**
  * The environment of a child `vnfm-plugin`: the parent's, minus every plugin key (so a
@@ -54,9 +53,13 @@ export interface ServiceProcess {
 
 /**
  * Starts `vnfm-plugin serve` on a free loopback port and waits until
- * `GET /vnflcm/api_versions` answers 200 (at most 30 s).
+ * `GET /vnflcm/api_versions` answers 200: at most 30 s, what a user is promised
+ * after `npm start`, unless `startupTimeoutMs` says otherwise.
  */
-export async function startServiceProcess(env: Record<string, string | undefined>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string | undefined>,
+  startupTimeoutMs = 30_000,
+): Promise<ServiceProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [CLI, 'serve'], {
@@ -86,20 +89,20 @@ export async function startServiceProcess(env: Record<string, string | undefined
     },
   };
 
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  const deadline = Date.now() + startupTimeoutMs;
   let ended = false;
   void exited.then(() => (ended = true));
   while (Date.now() < deadline && !ended) {
     try {
       const res = await fetch(`${url}/vnflcm/api_versions`, { signal: AbortSignal.timeout(2000) });
+      await res.body?.cancel();
       if (res.status === 200) return service;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  const how = ended ? `exited (${child.exitCode ?? child.signalCode})` : `did not answer within ${startupTimeoutMs / 1000} s`;
   await service.stop('SIGKILL');
-  throw new Error(
-    `vnfm-plugin serve did not answer ${url}/vnflcm/api_versions within ${STARTUP_TIMEOUT_MS / 1000} s${ended ? ' (it exited)' : ''}:\n${out}`,
-  );
+  throw new Error(`vnfm-plugin serve ${how} at ${url}/vnflcm/api_versions:\n${out}`);
 }

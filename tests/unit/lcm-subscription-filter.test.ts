@@ -20,7 +20,7 @@ const instance = {
   vnfdVersion: '1.1',
 };
 
-function opOcc(operation: string, operationState: string, inst = instance): LcmNotificationSubject {
+function opOcc(operation: string, operationState: string, inst: LcmNotificationSubject['vnfInstance'] = instance): LcmNotificationSubject {
   return { notificationType: 'VnfLcmOperationOccurrenceNotification', operation, operationState, vnfInstance: inst };
 }
 const creation: LcmNotificationSubject = { notificationType: 'VnfIdentifierCreationNotification', vnfInstance: instance };

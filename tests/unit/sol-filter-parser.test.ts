@@ -185,7 +185,7 @@ describe('filter to SQL (pure part)', () => {
   });
 
   test('values that are not JSON numbers compare only as strings', () => {
-    for (const v of ['010', '1.', '.5', '+1', '1e', '0x10', 'NaN', 'Infinity', '1'.repeat(400)]) {
+    for (const v of ['010', '1.', '.5', '+1', '1e', '0x10', 'NaN', 'Infinity', '1e999', '1e-20000', '1'.repeat(400), `0.${'0'.repeat(200)}1`]) {
       assert.equal(expressionJsonPath(one(`(eq,a,${v})`)), `$."a"[*] ? (@ == "${v}")`, v);
     }
   });

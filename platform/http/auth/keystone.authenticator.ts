@@ -92,6 +92,7 @@ export class KeystoneAuthenticator implements Authenticator {
       'X-Auth-Token': service.token,
       'X-Subject-Token': token,
     });
+    const body = (await res.json().catch(() => undefined)) as KeystoneTokenBody | undefined;
     if (res.status === 401 && !retried) {
       // Our own token was revoked or expired early: get a new one and try once more.
       this.serviceToken = undefined;
@@ -103,7 +104,6 @@ export class KeystoneAuthenticator implements Authenticator {
     }
     if (res.status === 404 || res.status === 400) throw new Unauthorized('The X-Auth-Token is not valid or has expired.');
     if (res.status !== 200 && res.status !== 203) throw this.unavailable(`status ${res.status}`);
-    const body = (await res.json().catch(() => undefined)) as KeystoneTokenBody | undefined;
     const expiresAt = Date.parse(body?.token?.expires_at ?? '');
     if (!Number.isFinite(expiresAt)) throw this.unavailable('no expires_at in the token validation response');
     if (expiresAt <= this.now()) throw new Unauthorized('The X-Auth-Token is not valid or has expired.');
@@ -131,12 +131,12 @@ export class KeystoneAuthenticator implements Authenticator {
       },
     };
     const res = await this.call('POST', '/auth/tokens?nocatalog', { 'Content-Type': 'application/json' }, JSON.stringify(body));
+    const parsed = (await res.json().catch(() => undefined)) as KeystoneTokenBody | undefined;
     if (res.status === 401 || res.status === 403) {
       this.opts.log.error({ status: res.status, user: username, project }, 'Keystone rejected the service credentials');
       throw new ServiceUnavailable('Keystone rejected the service credentials; tokens cannot be validated now.');
     }
     const token = res.headers.get('x-subject-token');
-    const parsed = (await res.json().catch(() => undefined)) as KeystoneTokenBody | undefined;
     const expiresAt = Date.parse(parsed?.token?.expires_at ?? '');
     if (res.status !== 201 || !token || !Number.isFinite(expiresAt)) throw this.unavailable(`service token request answered ${res.status}`);
     const now = this.now();

@@ -45,8 +45,8 @@ export interface FilterSqlOptions {
 const NEGATED: Partial<Record<FilterOp, FilterOp>> = { neq: 'eq', nin: 'in', ncont: 'cont' };
 const ORDERING: Partial<Record<FilterOp, string>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-/** JSON number grammar; such a value also compares numerically. */
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** JSON number grammar, bounded so that PostgreSQL's numeric always accepts it; such a value also compares numerically. */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d{0,99})(?:\.\d{1,100})?(?:[eE][+-]?\d{1,3})?$/;
 
 export function filterToSql(filter: Filter, opts: FilterSqlOptions = {}): SqlFragment {
   const column = opts.column ?? 'doc';

@@ -38,12 +38,12 @@ export class NotificationDeliveryRepository {
   }
 
   /**
-   * Claims the subscription's oldest due delivery for one attempt: counts the
-   * attempt and leases the row until `leaseMs` from now, so that no other worker
-   * (another replica) sends it meanwhile. If this process dies mid-attempt, the
-   * lease runs out and the delivery is due again: at least once.
+   * Claims up to `limit` of the subscription's oldest due deliveries, in order,
+   * for one attempt each: counts the attempt and leases the rows until `leaseMs`
+   * from now, so that no other worker (another replica) sends them meanwhile.
+   * If this process dies, the lease runs out and they are due again: at least once.
    */
-  async claimNext(subscriptionId: string, leaseMs: number): Promise<ClaimedDelivery | undefined> {
+  async claim(subscriptionId: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = await this.sequelize.query<{
       seq: number;
       id: string;
@@ -55,34 +55,45 @@ export class NotificationDeliveryRepository {
       authentication: SubscriptionAuthentication | null;
     }>(
       `UPDATE notification_deliveries d
-          SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-         FROM subscriptions s
-        WHERE d.seq = (SELECT seq FROM notification_deliveries
-                        WHERE subscription_id = $1 AND status = 'pending' AND next_attempt_at <= now()
-                        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-          AND s.id = d.subscription_id
+          SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+         FROM (SELECT seq FROM notification_deliveries
+                WHERE subscription_id = $1 AND status = 'pending' AND next_attempt_at <= now()
+                ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED) c, subscriptions s
+        WHERE d.seq = c.seq AND s.id = d.subscription_id
       RETURNING d.seq, d.id, d.subscription_id, d.api, d.payload::text AS body, d.attempts, s.callback_uri, s.authentication`,
-      { bind: [subscriptionId, leaseMs], type: QueryTypes.SELECT },
+      { bind: [subscriptionId, limit, leaseMs], type: QueryTypes.SELECT },
     );
-    const r = rows[0];
-    if (!r) return undefined;
-    return {
-      seq: r.seq,
-      id: r.id,
-      subscriptionId: r.subscription_id,
-      api: r.api,
-      body: r.body,
-      attempts: r.attempts,
-      callbackUri: r.callback_uri,
-      authentication: r.authentication,
-    };
+    return rows
+      .map((r) => ({
+        seq: r.seq,
+        id: r.id,
+        subscriptionId: r.subscription_id,
+        api: r.api,
+        body: r.body,
+        attempts: r.attempts,
+        callbackUri: r.callback_uri,
+        authentication: r.authentication,
+      }))
+      .sort((a, b) => a.seq - b.seq);
   }
 
-  async markDelivered(seq: number): Promise<void> {
+  /**
+   * Ends a claim in one statement: `delivered` rows are done; `released` rows
+   * were claimed but not attempted, so they are due again with their attempt
+   * uncounted. A crash before this statement only means those deliveries are
+   * sent again (at least once, not exactly once).
+   */
+  async settle(delivered: readonly number[], released: readonly number[]): Promise<void> {
+    if (delivered.length === 0 && released.length === 0) return;
     await this.sequelize.query(
-      `UPDATE notification_deliveries SET status = 'delivered', finished_at = now(), last_error = NULL
-        WHERE seq = $1 AND status = 'pending'`,
-      { bind: [seq] },
+      `UPDATE notification_deliveries
+          SET status = CASE WHEN seq = ANY($1::bigint[]) THEN 'delivered' ELSE status END,
+              finished_at = CASE WHEN seq = ANY($1::bigint[]) THEN now() ELSE finished_at END,
+              last_error = CASE WHEN seq = ANY($1::bigint[]) THEN NULL ELSE last_error END,
+              attempts = CASE WHEN seq = ANY($2::bigint[]) THEN attempts - 1 ELSE attempts END,
+              next_attempt_at = CASE WHEN seq = ANY($2::bigint[]) THEN now() ELSE next_attempt_at END
+        WHERE (seq = ANY($1::bigint[]) OR seq = ANY($2::bigint[])) AND status = 'pending'`,
+      { bind: [delivered, released] },
     );
   }
 
@@ -97,24 +108,48 @@ export class NotificationDeliveryRepository {
 
   /**
    * After a failed attempt, nothing of that subscription is tried for `delayMs`:
-   * the failed delivery is retried then, and the later ones wait behind it, so
-   * a receiver that is down costs one attempt per backoff period and its
-   * notifications keep their order.
+   * the failed delivery is retried then, and the later ones wait behind it (those
+   * claimed with it are released, their attempt uncounted), so a receiver that
+   * is down costs one attempt per backoff period and its notifications keep
+   * their order.
    */
-  async deferSubscription(subscriptionId: string, failedSeq: number, delayMs: number, error: string): Promise<void> {
+  async deferSubscription(
+    subscriptionId: string,
+    failedSeq: number,
+    delayMs: number,
+    error: string,
+    released: readonly number[] = [],
+  ): Promise<void> {
     // The database clock decides when rows are due, so the retry time is computed there too.
     await this.sequelize.query(
       `WITH t AS (SELECT now() + make_interval(secs => $3::double precision / 1000) AS at)
        UPDATE notification_deliveries
-          SET next_attempt_at = CASE WHEN seq = $2 THEN t.at ELSE greatest(next_attempt_at, t.at) END,
+          SET next_attempt_at = CASE WHEN seq = $2 OR seq = ANY($5::bigint[]) THEN t.at ELSE greatest(next_attempt_at, t.at) END,
+              attempts = CASE WHEN seq = ANY($5::bigint[]) THEN attempts - 1 ELSE attempts END,
               last_error = CASE WHEN seq = $2 THEN $4 ELSE last_error END
          FROM t
         WHERE subscription_id = $1 AND status = 'pending'`,
-      { bind: [subscriptionId, failedSeq, delayMs, error] },
+      { bind: [subscriptionId, failedSeq, delayMs, error, released] },
     );
   }
 
-  /** Deliveries due now (for flushing and the pending gauge). */
+  /** Deletes deliveries delivered more than `retentionHours` ago, in batches; failed ones are kept. */
+  async purgeDelivered(retentionHours: number, batch = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.sequelize.query<{ seq: number }>(
+        `DELETE FROM notification_deliveries WHERE seq IN (
+           SELECT seq FROM notification_deliveries
+            WHERE status = 'delivered' AND finished_at < now() - $1 * interval '1 hour' LIMIT $2)
+         RETURNING seq`,
+        { bind: [retentionHours, batch], type: QueryTypes.SELECT },
+      );
+      total += deleted.length;
+      if (deleted.length < batch) return total;
+    }
+  }
+
+  /** Deliveries due now (for flushing). */
   async countDue(): Promise<number> {
     const rows = await this.sequelize.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= now()`,

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger.ts';
 import type { PlatformMetrics } from '../../metrics.ts';
 import { SOL_APIS } from '../../http/sol-api.ts';
-import type { Notifier } from './http-notifier.ts';
+import type { CallbackOutcome, Notifier } from './http-notifier.ts';
 import { afterFailedAttempt, retryDelayMs, type RetryPolicy } from './notification-backoff.ts';
 import type { ClaimedDelivery, NotificationDeliveryRepository } from './notification-delivery.repository.ts';
 import { onNotificationsEnqueued } from './notification-outbox.ts';
@@ -17,23 +17,31 @@ export interface NotificationDeliveryWorkerDeps {
   readonly concurrency: number;
   /** How often due deliveries are looked for without being woken (VNFM_OUTBOX_POLL_MS). */
   readonly pollMs: number;
+  /** Delivered rows are deleted after this many hours (VNFM_OUTBOX_RETENTION_HOURS); failed ones stay. */
+  readonly retentionHours?: number;
   readonly metrics: Pick<PlatformMetrics, 'notificationsSent'>;
   readonly log: Logger;
 }
 
 /** A lane gives its slot back after this many deliveries or this long, so that others get a turn. */
-const LANE_QUOTA = 50;
+const LANE_QUOTA = 100;
 const LANE_SLICE_MS = 2000;
+/** Deliveries claimed (and settled) together: fewer commits per notification. */
+const CLAIM_BATCH = 20;
+/** A claim's lease is one whole attempt (4 timeouts, see leaseMs) plus this margin. */
+const LEASE_MARGIN_MS = 5000;
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
  * Delivers the notification outbox. Each subscription is served by at most one
  * lane at a time, which sends its due deliveries one after another in the
  * order they were enqueued; up to `concurrency` lanes run in parallel, and a
  * lane yields after a quota, so a slow or dead receiver holds one slot at most
- * and only for one timeout per backoff period. Rows are claimed one by one in
- * short statements (FOR UPDATE SKIP LOCKED plus a lease), so several replicas
- * can share the table and whatever was pending at start, or claimed by a
- * process that died, is delivered: at least once.
+ * and only for one timeout per backoff period. Rows are claimed a few at a
+ * time in short statements (FOR UPDATE SKIP LOCKED plus a lease), so several
+ * replicas can share the table and whatever was pending at start, or claimed
+ * by a process that died, is delivered: at least once (a crash between a POST
+ * and its settling statement sends that notification again).
  */
 export class NotificationDeliveryWorker {
   private readonly lanes = new Map<string, Promise<void>>();
@@ -41,12 +49,17 @@ export class NotificationDeliveryWorker {
   private readonly lastServed = new Map<string, number>();
   private readonly versions = new Map(SOL_APIS.map((a) => [a.name as string, a.version]));
   private timer: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private unlisten: (() => void) | undefined;
   private running = false;
   private scheduling: Promise<void> | undefined;
   private scheduleAgain = false;
+  /** Long enough for a token request, the POST and one retry with a fresh token, plus the margin. */
+  private readonly leaseMs: number;
 
-  constructor(private readonly deps: NotificationDeliveryWorkerDeps) {}
+  constructor(private readonly deps: NotificationDeliveryWorkerDeps) {
+    this.leaseMs = 4 * deps.timeoutMs + LEASE_MARGIN_MS;
+  }
 
   /** Starts delivering, beginning with whatever is already pending. */
   start(): void {
@@ -55,6 +68,9 @@ export class NotificationDeliveryWorker {
     this.unlisten = onNotificationsEnqueued(() => this.nudge());
     this.timer = setInterval(() => this.nudge(), this.deps.pollMs);
     this.timer.unref();
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+    void this.sweep();
     this.nudge();
   }
 
@@ -62,6 +78,7 @@ export class NotificationDeliveryWorker {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.timer);
+    clearInterval(this.sweeper);
     this.unlisten?.();
     await this.scheduling;
     await Promise.allSettled([...this.lanes.values()]);
@@ -107,6 +124,15 @@ export class NotificationDeliveryWorker {
     }
   }
 
+  private async sweep(): Promise<void> {
+    try {
+      const deleted = await this.deps.repository.purgeDelivered(this.deps.retentionHours ?? 24);
+      if (deleted > 0) this.deps.log.info({ deleted }, 'old delivered notifications deleted');
+    } catch (err) {
+      this.deps.log.warn({ err }, 'notification retention sweep failed');
+    }
+  }
+
   private startLane(subscriptionId: string): void {
     if (this.lastServed.size > 10_000) this.lastServed.clear(); // deleted subscriptions would pile up
     this.lastServed.set(subscriptionId, Date.now());
@@ -120,41 +146,56 @@ export class NotificationDeliveryWorker {
   }
 
   private async runLane(subscriptionId: string): Promise<void> {
-    // Long enough for a token request, the POST and one retry with a fresh token.
-    const leaseMs = 4 * this.deps.timeoutMs + 5000;
     const started = Date.now();
-    for (let sent = 0; sent < LANE_QUOTA && Date.now() - started < LANE_SLICE_MS && this.running; sent++) {
-      const delivery = await this.deps.repository.claimNext(subscriptionId, leaseMs);
-      if (!delivery) return;
-      if (!(await this.attempt(delivery))) return;
+    for (let sent = 0; sent < LANE_QUOTA && Date.now() - started < LANE_SLICE_MS && this.running; ) {
+      const batch = await this.deps.repository.claim(subscriptionId, CLAIM_BATCH, this.leaseMs);
+      if (batch.length === 0) return;
+      const claimedAt = Date.now();
+      const delivered: number[] = [];
+      let next = 0;
+      let failure: { delivery: ClaimedDelivery; reason: string } | undefined;
+      // A row is only started while its lease still outlasts a whole attempt; the rest is released.
+      while (next < batch.length && this.running && Date.now() - claimedAt < LEASE_MARGIN_MS - 1000) {
+        const d = batch[next++];
+        const outcome = await this.send(d);
+        if (!outcome.ok) {
+          failure = { delivery: d, reason: outcome.reason };
+          break;
+        }
+        delivered.push(d.seq);
+      }
+      const released = batch.slice(next).map((d) => d.seq);
+      await this.deps.repository.settle(delivered, failure ? [] : released);
+      if (delivered.length > 0) this.deps.metrics.notificationsSent.inc({ api: batch[0].api, outcome: 'delivered' }, delivered.length);
+      sent += delivered.length;
+      if (failure) {
+        await this.failed(failure.delivery, failure.reason, released);
+        return;
+      }
     }
   }
 
-  /** One attempt; true when delivered. */
-  private async attempt(d: ClaimedDelivery): Promise<boolean> {
-    const { repository, notifier, metrics, policy, log } = this.deps;
+  private send(d: ClaimedDelivery): Promise<CallbackOutcome> {
     const version = this.versions.get(d.api);
-    const outcome = version
-      ? await notifier.notify({ uri: d.callbackUri, credential: credentialOf(d.authentication) }, version, d.body)
-      : { ok: false as const, reason: `unknown API ${d.api}` };
-    if (outcome.ok) {
-      await repository.markDelivered(d.seq);
-      metrics.notificationsSent.inc({ api: d.api, outcome: 'delivered' });
-      return true;
-    }
-    const fields = { notificationId: d.id, subscriptionId: d.subscriptionId, attempts: d.attempts, reason: outcome.reason };
+    if (!version) return Promise.resolve({ ok: false, reason: `unknown API ${d.api}` });
+    return this.deps.notifier.notify({ uri: d.callbackUri, credential: credentialOf(d.authentication) }, version, d.body);
+  }
+
+  /** After a failed attempt: retried after a backoff, or given up after the last attempt. */
+  private async failed(d: ClaimedDelivery, reason: string, released: number[]): Promise<void> {
+    const { repository, metrics, policy, log } = this.deps;
+    const fields = { notificationId: d.id, subscriptionId: d.subscriptionId, attempts: d.attempts, reason };
     const next = afterFailedAttempt(d.attempts, policy);
     if (next.kind === 'give-up') {
-      await repository.markFailed(d.seq, outcome.reason);
+      await repository.markFailed(d.seq, reason);
       // The receiver just failed: the deliveries behind this one wait a backoff period too.
-      await repository.deferSubscription(d.subscriptionId, d.seq, retryDelayMs(d.attempts, policy), outcome.reason);
+      await repository.deferSubscription(d.subscriptionId, d.seq, retryDelayMs(d.attempts, policy), reason, released);
       metrics.notificationsSent.inc({ api: d.api, outcome: 'failed' });
       log.error(fields, 'notification given up after the last attempt');
     } else {
-      await repository.deferSubscription(d.subscriptionId, d.seq, next.delayMs, outcome.reason);
+      await repository.deferSubscription(d.subscriptionId, d.seq, next.delayMs, reason, released);
       metrics.notificationsSent.inc({ api: d.api, outcome: 'retry' });
       log.warn({ ...fields, retryInMs: next.delayMs }, 'notification not delivered; will retry');
     }
-    return false;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { SolApi } from '../../http/sol-api.ts';
-import { subscriptionDocs, type SubscriptionDoc } from './subscription.repository.ts';
+import { subscriptionsToNotify, type SubscriptionDoc } from './subscription.repository.ts';
 
 /**
  * A notification as its producer builds it, before it is addressed: `id`,
@@ -44,7 +44,7 @@ export async function enqueueNotification(
   matches: SubscriptionMatcher = everySubscription,
 ): Promise<string[]> {
   const sequelize = sequelizeOf(tx);
-  const subscriptions = (await subscriptionDocs(sequelize, api, tx)).filter(matches);
+  const subscriptions = (await subscriptionsToNotify(sequelize, tx, api)).filter(matches);
   if (subscriptions.length === 0) return [];
   const bind: unknown[] = [];
   const values: string[] = [];

@@ -53,11 +53,6 @@ export class SubscriptionRepository {
     return rows[0]?.doc;
   }
 
-  /** Every subscription of the API, oldest first. */
-  listDocs(api: SolApi): Promise<SubscriptionDoc[]> {
-    return subscriptionDocs(this.db.sequelize, api);
-  }
-
   /** One page of the API's subscriptions for a list request (SOL013 filter and paging). */
   listPage(api: SolApi, query: ListQuery, pageSize: number): Promise<ListPage> {
     return listResources(this.db, 'subscriptions', query, {
@@ -77,12 +72,16 @@ export class SubscriptionRepository {
   }
 }
 
-/** Every subscription of the API, oldest first; inside `tx` when matching a notification. */
-export async function subscriptionDocs(sequelize: Sequelize, api: SolApi, tx?: Transaction): Promise<SubscriptionDoc[]> {
-  const rows = await sequelize.query<{ doc: SubscriptionDoc }>('SELECT doc FROM subscriptions WHERE api = $1 ORDER BY seq', {
-    bind: [api.name],
-    type: QueryTypes.SELECT,
-    transaction: tx,
-  });
+/**
+ * The subscriptions of the API a notification is matched against, inside the
+ * producer's transaction. FOR KEY SHARE makes a concurrent DELETE of one of them
+ * wait for that transaction (so the deliveries it inserts never reference a
+ * subscription deleted meanwhile), while other producers are not held up.
+ */
+export async function subscriptionsToNotify(sequelize: Sequelize, tx: Transaction, api: SolApi): Promise<SubscriptionDoc[]> {
+  const rows = await sequelize.query<{ doc: SubscriptionDoc }>(
+    'SELECT doc FROM subscriptions WHERE api = $1 ORDER BY seq FOR KEY SHARE',
+    { bind: [api.name], type: QueryTypes.SELECT, transaction: tx },
+  );
   return rows.map((r) => r.doc);
 }

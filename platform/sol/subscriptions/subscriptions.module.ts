@@ -42,6 +42,7 @@ export function createSubscriptions(deps: {
     timeoutMs: n.timeoutMs,
     concurrency: n.concurrency,
     pollMs: deps.config.outbox.pollMs,
+    retentionHours: deps.config.outbox.retentionHours,
     metrics: deps.metrics,
     log: deps.log.child({ component: 'notifications' }),
   });
