@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, describeConfig, loadConfig } from '../platform/config/config.ts';
+import { pino } from 'pino';
 import { createLogger } from '../platform/logger.ts';
 import { databaseOptionsFrom, openDatabase } from '../platform/db/database.ts';
 import { createMigrator, migrateDown, migrateUp } from '../platform/db/migrator.ts';
@@ -37,7 +38,8 @@ program
   .option('--status', 'list applied and pending migrations, change nothing')
   .action(async (opts: { down?: string | true; status?: boolean }) => {
     const config = loadConfig();
-    const log = createLogger(config.log.level);
+    // stdout carries the JSON result; the log goes to stderr so `| jq` works.
+    const log = createLogger(config.log.level, pino.destination(2));
     const db = await openDatabase(databaseOptionsFrom(config, log));
     try {
       if (opts.status) {

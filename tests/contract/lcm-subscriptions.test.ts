@@ -8,6 +8,8 @@ import { loadConfig } from '../../platform/config/config.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { createMetrics } from '../../platform/metrics.ts';
 import { noAuthentication } from '../../platform/http/auth/authenticator.ts';
+import { openApiValidation } from '../../platform/http/openapi-validation.ts';
+import { VNFLCM } from '../../platform/http/sol-api.ts';
 import { createSubscriptions } from '../../platform/sol/subscriptions/subscriptions.module.ts';
 import { createHttpApp } from '../../vnfm-plugin/http-app.ts';
 import { startReceiver, type NotificationReceiver } from '../support/notification-receiver.ts';
@@ -38,7 +40,13 @@ before(async () => {
     metrics: createMetrics(),
     authenticator: noAuthentication,
     readiness: {},
-    apis: [createLcmModule({ subscriptions: subscriptions.service, pageSize: config.http.pageSize, publicUrl: PUBLIC_URL })],
+    apis: [
+      {
+        // As served: requests and responses checked against api/openapi/vnflcm.yaml.
+        ...createLcmModule({ subscriptions: subscriptions.service, pageSize: config.http.pageSize, publicUrl: PUBLIC_URL }),
+        validate: openApiValidation(VNFLCM, { validateResponses: true }),
+      },
+    ],
   });
 });
 after(async () => {

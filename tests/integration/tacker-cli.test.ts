@@ -41,7 +41,7 @@ describe('openstack vnflcm CLI against the plugin', { skip }, () => {
       databaseUrl = t.url;
       closeDb = () => t.close();
     }
-    service = await startServiceProcess({ VNFM_DATA_DIR: work, DATABASE_URL: databaseUrl, AMQP_URL: process.env.AMQP_URL }, 120_000);
+    service = await startServiceProcess({ VNFM_DATA_DIR: work, DATABASE_URL: databaseUrl, AMQP_URL: process.env.AMQP_URL });
   });
   after(async () => {
     await service?.stop();

@@ -50,6 +50,7 @@ export class NotificationDeliveryWorker {
   private readonly versions = new Map(SOL_APIS.map((a) => [a.name as string, a.version]));
   private timer: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
   private unlisten: (() => void) | undefined;
   private running = false;
   private scheduling: Promise<void> | undefined;
@@ -68,19 +69,20 @@ export class NotificationDeliveryWorker {
     this.unlisten = onNotificationsEnqueued(() => this.nudge());
     this.timer = setInterval(() => this.nudge(), this.deps.pollMs);
     this.timer.unref();
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref();
-    void this.sweep();
+    this.sweep();
     this.nudge();
   }
 
-  /** Stops claiming; resolves once the attempts in flight have ended (at most one timeout). */
+  /** Stops claiming; resolves once the attempts in flight have ended (each lane finishes its current one). */
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.timer);
     clearInterval(this.sweeper);
     this.unlisten?.();
     await this.scheduling;
+    await this.sweeping;
     await Promise.allSettled([...this.lanes.values()]);
   }
 
@@ -96,7 +98,7 @@ export class NotificationDeliveryWorker {
     });
   }
 
-  /** Resolves once nothing is due and no attempt is in flight (deferred retries are not waited for). */
+  /** While running: resolves once nothing is due and no attempt is in flight (deferred retries are not waited for). */
   async flush(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -124,13 +126,17 @@ export class NotificationDeliveryWorker {
     }
   }
 
-  private async sweep(): Promise<void> {
-    try {
-      const deleted = await this.deps.repository.purgeDelivered(this.deps.retentionHours ?? 24);
-      if (deleted > 0) this.deps.log.info({ deleted }, 'old delivered notifications deleted');
-    } catch (err) {
-      this.deps.log.warn({ err }, 'notification retention sweep failed');
-    }
+  private sweep(): void {
+    if (this.sweeping) return;
+    this.sweeping = this.deps.repository
+      .purgeDelivered(this.deps.retentionHours ?? 24)
+      .then(
+        (deleted) => void (deleted > 0 && this.deps.log.info({ deleted }, 'old delivered notifications deleted')),
+        (err) => this.deps.log.warn({ err }, 'notification retention sweep failed'),
+      )
+      .finally(() => {
+        this.sweeping = undefined;
+      });
   }
 
   private startLane(subscriptionId: string): void {

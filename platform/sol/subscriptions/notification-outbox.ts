@@ -36,6 +36,10 @@ export function onNotificationsEnqueued(listener: EnqueueListener): () => void {
  * or not at all, and delivered at least once after the commit (also across a
  * crash, since the rows stay until delivered). Every subscription gets its own
  * notification id. Returns the ids enqueued.
+ *
+ * A notification that differs per subscription (LCM `verbosity` SHORT or FULL,
+ * SOL003 5.5.3.23) is enqueued once per form, each with a matcher that also
+ * checks the subscription's attribute, e.g. `(s) => matches(s) && s.verbosity === 'SHORT'`.
  */
 export async function enqueueNotification(
   tx: Transaction,
