@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import express, { type RequestHandler, type Router } from 'express';
 import { checkApiVersion } from './api-version.ts';
-import { NotAcceptable, UnsupportedMediaType } from './problem-details.ts';
+import { MethodNotAllowed, NotAcceptable, UnsupportedMediaType } from './problem-details.ts';
 import { uriPrefix, type SolApi } from './sol-api.ts';
 
 export interface SolRouterOptions {
@@ -44,6 +44,11 @@ export function solApiRouter(opts: SolRouterOptions): Router {
   });
   outer.get(`/${api.major}/api_versions`, requireJsonAccept, (_req, res) => {
     res.json(apiVersionInformation(api, uriPrefix(api)));
+  });
+  // api_versions is read-only (SOL013 9.3.3): other methods are 405, with or without Version.
+  outer.all(['/api_versions', `/${api.major}/api_versions`], (req, res) => {
+    res.setHeader('Allow', 'GET');
+    throw new MethodNotAllowed(`Method ${req.method} is not supported on ${req.originalUrl.split('?')[0]}; use GET.`);
   });
 
   const inner = express.Router();

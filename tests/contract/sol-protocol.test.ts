@@ -77,6 +77,17 @@ for (const api of SOL_APIS) {
       }
     });
 
+    test('api_versions is read-only: other methods are 405 with Allow: GET, with or without Version', async () => {
+      for (const path of [`/${api.name}/api_versions`, `${prefix}/api_versions`]) {
+        for (const headers of [{}, v]) {
+          const res = await request(app).put(path).set(headers).send({});
+          assertProblem(res, 405);
+          assert.equal(res.headers['allow'], 'GET');
+          assertSolHeaders(res, api);
+        }
+      }
+    });
+
     test('a request without Version is 400', async () => {
       const res = await request(app).get(`${prefix}/probe`);
       assertProblem(res, 400);
