@@ -16,7 +16,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 function fromBodyParser(err: { type?: string; status?: number; message?: string; errno?: unknown }): ProblemDetails | undefined {
   // A stream error while reading the body, e.g. a Content-Encoding (gzip, deflate, br)
   // the bytes do not decode with: body-parser makes the zlib error a 400 with no `type`.
-  if (false) {
+  if (err.type === undefined && err.status === 400 && typeof err.errno === 'number') {
     return { title: 'Bad Request', status: 400, detail: 'Request body could not be read; check its Content-Encoding.' };
   }
   switch (err.type) {

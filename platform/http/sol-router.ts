@@ -72,7 +72,7 @@ export function solApiRouter(opts: SolRouterOptions): Router {
       },
     }),
   );
-  // inner.use(rejectUnstorableText);
+  inner.use(rejectUnstorableText);
   for (const v of opts.validate ?? []) inner.use(v);
   opts.routes?.(inner);
   outer.use(`/${api.major}`, inner);

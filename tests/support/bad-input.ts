@@ -11,7 +11,10 @@ export * from './bad-input-params.ts';
  * generation is deterministic: the same seed gives the same requests.
  *
  *   const rng = new SeededRandom(seed);
- *   for (const c of hostileBodies(rng, { example, required: ['callbackUri'], closed: [['verbosity']] })) ...
+ *   const model = { example, required: ['callbackUri'], closed: [['verbosity']] };
+ *   for (const c of hostileBodies(rng, model, byteSize(config.http.bodyLimit))) ...  // c.status: 400, 413, 415...
+ *
+ * Path parameters, filters, selectors, markers and headers: bad-input-params.ts.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [name: string]: Json };

@@ -90,7 +90,7 @@ export function oauth2TokenRoute(deps: TokenRouteDeps): Router {
   // Unreadable bodies get an OAuth error too, not a ProblemDetails, since clients here speak RFC 6749.
   // body-parser gives each a 4xx status; a bad Content-Encoding one has no `type`.
   const bodyErrors: ErrorRequestHandler = (err, req, res, next) => {
-    const clientError = typeof err?.type === 'string';
+    const clientError = typeof err?.status === 'number' && err.status >= 400 && err.status < 500;
     if (req.path !== '/token' || req.method !== 'POST' || !clientError) return next(err);
     res.setHeader('Cache-Control', 'no-store');
     sendError(res, 'invalid_request', err.type === 'entity.too.large' ? 'The body is too large.' : 'The body cannot be read.');
