@@ -181,6 +181,25 @@ test('a receiver answering 500 gets the notification again after a backoff, then
   assert.equal(await counter('delivered'), 1);
 });
 
+test('a notification enqueued while an earlier one backs off waits behind it, then both arrive in order', async () => {
+  await subscribe('/backoff-order');
+  let calls = 0;
+  receiver.reply((r) => (r.path === '/backoff-order' && r.method === 'POST' && ++calls === 1 ? 503 : 204));
+  startWorker({ policy: { backoffMs: 60_000, maxBackoffMs: 60_000, maxAttempts: 5 } });
+  const [first] = await enqueue('HEAL', 'STARTING', 'first');
+  await receiver.waitFor((rs) => posts('/backoff-order')(rs).length === 1);
+  await worker!.flush();
+  const [second] = await enqueue('HEAL', 'COMPLETED', 'second');
+  await worker!.flush();
+  assert.equal(posts('/backoff-order')(receiver.received).length, 1, 'the receiver that just failed is not tried again before the backoff ends');
+  assert.deepEqual({ ...(await row(second)), last_error: null }, { status: 'pending', attempts: 0, last_error: null, deferred: false });
+  await t.db.sequelize.query('UPDATE notification_deliveries SET next_attempt_at = now() WHERE id = $1', { bind: [first] });
+  worker!.nudge();
+  await receiver.waitFor((rs) => posts('/backoff-order')(rs).length === 3);
+  await worker!.flush();
+  assert.deepEqual(posts('/backoff-order')(receiver.received).map((r) => r.json.vnfLcmOpOccId), ['first', 'first', 'second']);
+});
+
 test('after VNFM_NOTIFY_MAX_ATTEMPTS failures the delivery is kept, marked failed and counted', async () => {
   await subscribe('/down');
   receiver.reply((r) => (r.path === '/down' && r.method === 'POST' ? 503 : 204));

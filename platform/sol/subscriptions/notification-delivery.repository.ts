@@ -26,12 +26,20 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 export class NotificationDeliveryRepository {
   constructor(private readonly sequelize: Sequelize) {}
 
-  /** Subscriptions with deliveries due now, oldest first, leaving out those already being served. */
+  /**
+   * Subscriptions whose oldest pending delivery is due now, longest waiting
+   * first, leaving out those already being served. A subscription whose oldest
+   * delivery waits (backoff, or leased to another worker) is not due even if
+   * later ones are: they would overtake it.
+   */
   async dueSubscriptions(limit: number, exclude: readonly string[]): Promise<string[]> {
     const rows = await this.sequelize.query<{ subscription_id: string }>(
-      `SELECT subscription_id FROM notification_deliveries
-        WHERE status = 'pending' AND next_attempt_at <= now() AND NOT (subscription_id = ANY($1::uuid[]))
-        GROUP BY subscription_id ORDER BY min(next_attempt_at), min(seq) LIMIT $2`,
+      `SELECT d.subscription_id FROM notification_deliveries d
+        WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND NOT (d.subscription_id = ANY($1::uuid[]))
+        GROUP BY d.subscription_id
+       HAVING (SELECT h.next_attempt_at <= now() FROM notification_deliveries h
+                WHERE h.subscription_id = d.subscription_id AND h.status = 'pending' ORDER BY h.seq LIMIT 1)
+        ORDER BY min(d.next_attempt_at), min(d.seq) LIMIT $2`,
       { bind: [exclude, limit], type: QueryTypes.SELECT },
     );
     return rows.map((r) => r.subscription_id);
@@ -42,8 +50,19 @@ export class NotificationDeliveryRepository {
    * for one attempt each: counts the attempt and leases the rows until `leaseMs`
    * from now, so that no other worker (another replica) sends them meanwhile.
    * If this process dies, the lease runs out and they are due again: at least once.
+   *
+   * Nothing is claimed while the subscription's oldest pending delivery is not
+   * due (backing off, or leased by another worker), unless the caller holds it
+   * (`held`: rows it claimed and has not settled yet), so that deliveries never
+   * overtake an earlier one. The same statement records `delivered` rows as
+   * delivered, so that a lane that claims ahead commits once per batch.
    */
-  async claim(subscriptionId: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(
+    subscriptionId: string,
+    limit: number,
+    leaseMs: number,
+    done: { readonly delivered?: readonly number[]; readonly held?: readonly number[] } = {},
+  ): Promise<ClaimedDelivery[]> {
     const rows = await this.sequelize.query<{
       seq: number;
       id: string;
@@ -54,14 +73,23 @@ export class NotificationDeliveryRepository {
       callback_uri: string;
       authentication: SubscriptionAuthentication | null;
     }>(
-      `UPDATE notification_deliveries d
+      // The sub-statements see one snapshot: rows settled here are still leased in it, so not claimed.
+      `WITH settled AS (
+         UPDATE notification_deliveries SET status = 'delivered', finished_at = now(), last_error = NULL
+          WHERE seq = ANY($4::bigint[]) AND status = 'pending'
+       ), head AS (
+         SELECT seq, next_attempt_at FROM notification_deliveries
+          WHERE subscription_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1
+       )
+       UPDATE notification_deliveries d
           SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
          FROM (SELECT seq FROM notification_deliveries
                 WHERE subscription_id = $1 AND status = 'pending' AND next_attempt_at <= now()
+                  AND NOT EXISTS (SELECT 1 FROM head WHERE head.next_attempt_at > now() AND NOT (head.seq = ANY($5::bigint[])))
                 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED) c, subscriptions s
         WHERE d.seq = c.seq AND s.id = d.subscription_id
       RETURNING d.seq, d.id, d.subscription_id, d.api, d.payload::text AS body, d.attempts, s.callback_uri, s.authentication`,
-      { bind: [subscriptionId, limit, leaseMs], type: QueryTypes.SELECT },
+      { bind: [subscriptionId, limit, leaseMs, done.delivered ?? [], done.held ?? []], type: QueryTypes.SELECT },
     );
     return rows
       .map((r) => ({
@@ -81,7 +109,8 @@ export class NotificationDeliveryRepository {
    * Ends a claim in one statement: `delivered` rows are done; `released` rows
    * were claimed but not attempted, so they are due again with their attempt
    * uncounted. A crash before this statement only means those deliveries are
-   * sent again (at least once, not exactly once).
+   * sent again (at least once, not exactly once). Safe to repeat when its reply
+   * was lost (only pending rows change; an attempt is never uncounted below 0).
    */
   async settle(delivered: readonly number[], released: readonly number[]): Promise<void> {
     if (delivered.length === 0 && released.length === 0) return;
@@ -90,7 +119,7 @@ export class NotificationDeliveryRepository {
           SET status = CASE WHEN seq = ANY($1::bigint[]) THEN 'delivered' ELSE status END,
               finished_at = CASE WHEN seq = ANY($1::bigint[]) THEN now() ELSE finished_at END,
               last_error = CASE WHEN seq = ANY($1::bigint[]) THEN NULL ELSE last_error END,
-              attempts = CASE WHEN seq = ANY($2::bigint[]) THEN attempts - 1 ELSE attempts END,
+              attempts = CASE WHEN seq = ANY($2::bigint[]) THEN greatest(attempts - 1, 0) ELSE attempts END,
               next_attempt_at = CASE WHEN seq = ANY($2::bigint[]) THEN now() ELSE next_attempt_at END
         WHERE (seq = ANY($1::bigint[]) OR seq = ANY($2::bigint[])) AND status = 'pending'`,
       { bind: [delivered, released] },
@@ -125,7 +154,7 @@ export class NotificationDeliveryRepository {
       `WITH t AS (SELECT now() + make_interval(secs => $3::double precision / 1000) AS at)
        UPDATE notification_deliveries
           SET next_attempt_at = CASE WHEN seq = $2 OR seq = ANY($5::bigint[]) THEN t.at ELSE greatest(next_attempt_at, t.at) END,
-              attempts = CASE WHEN seq = ANY($5::bigint[]) THEN attempts - 1 ELSE attempts END,
+              attempts = CASE WHEN seq = ANY($5::bigint[]) THEN greatest(attempts - 1, 0) ELSE attempts END,
               last_error = CASE WHEN seq = $2 THEN $4 ELSE last_error END
          FROM t
         WHERE subscription_id = $1 AND status = 'pending'`,
@@ -147,14 +176,5 @@ export class NotificationDeliveryRepository {
       total += deleted.length;
       if (deleted.length < batch) return total;
     }
-  }
-
-  /** Deliveries due now (for flushing). */
-  async countDue(): Promise<number> {
-    const rows = await this.sequelize.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= now()`,
-      { type: QueryTypes.SELECT },
-    );
-    return rows[0].n;
   }
 }

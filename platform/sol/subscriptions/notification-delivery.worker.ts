@@ -24,12 +24,26 @@ export interface NotificationDeliveryWorkerDeps {
 }
 
 /** A lane gives its slot back after this many deliveries or this long, so that others get a turn. */
-const LANE_QUOTA = 100;
+const LANE_QUOTA = 1000;
 const LANE_SLICE_MS = 2000;
-/** Deliveries claimed (and settled) together: fewer commits per notification. */
-const CLAIM_BATCH = 20;
+/**
+ * Deliveries claimed (and settled) together. A lane starts with a small batch
+ * and grows it while the receiver keeps up, to about BATCH_TARGET_MS of
+ * sending each, at most MAX_BATCH rows and BATCH_BYTES of bodies (a lane
+ * holds two batches: the one it sends and the one claimed meanwhile).
+ */
+const FIRST_BATCH = 20;
+const MAX_BATCH = 500;
+const BATCH_TARGET_MS = 500;
+const BATCH_BYTES = 1 << 20;
 /** A claim's lease is one whole attempt (4 timeouts, see leaseMs) plus this margin. */
 const LEASE_MARGIN_MS = 5000;
+/** A claimed row is only started while its lease outlasts a whole attempt by at least a second. */
+const START_WITHIN_MS = LEASE_MARGIN_MS - 1000;
+/** A statement that failed (e.g. the connection was lost) is tried again after these pauses. */
+const RETRY_PAUSES_MS = [100, 1000];
+/** After an error a lane keeps its slot this long, so that a broken database is not hammered. */
+const ERROR_PAUSE_MS = 1000;
 const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
@@ -37,11 +51,13 @@ const SWEEP_EVERY_MS = 10 * 60_000;
  * lane at a time, which sends its due deliveries one after another in the
  * order they were enqueued; up to `concurrency` lanes run in parallel, and a
  * lane yields after a quota, so a slow or dead receiver holds one slot at most
- * and only for one timeout per backoff period. Rows are claimed a few at a
- * time in short statements (FOR UPDATE SKIP LOCKED plus a lease), so several
- * replicas can share the table and whatever was pending at start, or claimed
- * by a process that died, is delivered: at least once (a crash between a POST
- * and its settling statement sends that notification again).
+ * and only for one timeout per backoff period. Rows are claimed in batches by
+ * short statements (FOR UPDATE SKIP LOCKED plus a lease), so several replicas
+ * can share the table and whatever was pending at start, or claimed by a
+ * process that died, is delivered: at least once (a crash between a POST and
+ * its settling statement sends that notification again). While a lane sends
+ * one batch, the next is claimed and the previous one recorded as delivered in
+ * a single statement, so the database round trip is hidden behind the POSTs.
  */
 export class NotificationDeliveryWorker {
   private readonly lanes = new Map<string, Promise<void>>();
@@ -55,6 +71,8 @@ export class NotificationDeliveryWorker {
   private running = false;
   private scheduling: Promise<void> | undefined;
   private scheduleAgain = false;
+  /** Pauses that stop() cuts short. */
+  private readonly pauses = new Set<() => void>();
   /** Long enough for a token request, the POST and one retry with a fresh token, plus the margin. */
   private readonly leaseMs: number;
 
@@ -81,6 +99,7 @@ export class NotificationDeliveryWorker {
     clearInterval(this.timer);
     clearInterval(this.sweeper);
     this.unlisten?.();
+    for (const wake of this.pauses) wake();
     await this.scheduling;
     await this.sweeping;
     await Promise.allSettled([...this.lanes.values()]);
@@ -105,7 +124,7 @@ export class NotificationDeliveryWorker {
       this.nudge();
       await this.scheduling;
       await Promise.allSettled([...this.lanes.values()]);
-      if (this.lanes.size === 0 && (await this.deps.repository.countDue()) === 0) return;
+      if (this.lanes.size === 0 && (await this.deps.repository.dueSubscriptions(1, [])).length === 0) return;
       if (Date.now() > deadline) throw new Error(`notification deliveries still due after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -143,7 +162,10 @@ export class NotificationDeliveryWorker {
     if (this.lastServed.size > 10_000) this.lastServed.clear(); // deleted subscriptions would pile up
     this.lastServed.set(subscriptionId, Date.now());
     const lane = this.runLane(subscriptionId)
-      .catch((err) => this.deps.log.error({ err, subscriptionId }, 'notification delivery lane failed'))
+      .catch(async (err) => {
+        this.deps.log.error({ err, subscriptionId }, 'notification delivery lane failed');
+        await this.pause(ERROR_PAUSE_MS);
+      })
       .finally(() => {
         this.lanes.delete(subscriptionId);
         this.nudge();
@@ -151,34 +173,121 @@ export class NotificationDeliveryWorker {
     this.lanes.set(subscriptionId, lane);
   }
 
+  /**
+   * Serves one subscription for a turn. Claims are not tried again when they
+   * fail: a claim whose reply was lost may have leased rows all the same, and a
+   * second claim would skip them; those rows are due again when their lease
+   * ends, and nothing behind them is sent before (see the repository's claim).
+   * Settling is idempotent, so it is retried, and whatever was delivered is
+   * recorded even when the lane ends on an error, so that it is not sent again.
+   */
   private async runLane(subscriptionId: string): Promise<void> {
+    const { repository, metrics } = this.deps;
+    /** Delivered, not yet known to be recorded. */
+    let unsettled: number[] = [];
+    const claim = (limit: number, held: readonly number[] = []): Promise<ClaimedDelivery[]> => {
+      const recording = unsettled;
+      unsettled = [];
+      return repository
+        .claim(subscriptionId, limit, this.leaseMs, { delivered: recording, held: [...recording, ...held] })
+        .catch((err) => {
+          unsettled = [...recording, ...unsettled];
+          throw err;
+        });
+    };
     const started = Date.now();
-    for (let sent = 0; sent < LANE_QUOTA && Date.now() - started < LANE_SLICE_MS && this.running; ) {
-      const batch = await this.deps.repository.claim(subscriptionId, CLAIM_BATCH, this.leaseMs);
-      if (batch.length === 0) return;
-      const claimedAt = Date.now();
-      const delivered: number[] = [];
-      let next = 0;
-      let failure: { delivery: ClaimedDelivery; reason: string } | undefined;
-      // A row is only started while its lease still outlasts a whole attempt; the rest is released.
-      while (next < batch.length && this.running && Date.now() - claimedAt < LEASE_MARGIN_MS - 1000) {
-        const d = batch[next++];
-        const outcome = await this.send(d);
-        if (!outcome.ok) {
-          failure = { delivery: d, reason: outcome.reason };
+    let sent = 0;
+    const yourTurn = () => this.running && sent < LANE_QUOTA && Date.now() - started < LANE_SLICE_MS;
+    try {
+      let size = FIRST_BATCH;
+      /** The limit the batch in hand was claimed with: a full batch means more may be due. */
+      let requested = size;
+      let claimedAt = Date.now();
+      let batch = await claim(size);
+      while (batch.length > 0) {
+        const held = batch.map((d) => d.seq);
+        // More may be due: the next batch is claimed (and the last one recorded) while this one is sent.
+        let next: Promise<ClaimedDelivery[]> | undefined;
+        const nextClaimedAt = Date.now();
+        const nextRequested = size;
+        if (batch.length >= requested && yourTurn()) {
+          next = claim(size, held);
+          next.catch(() => undefined); // awaited below; a rejection meanwhile is not unhandled
+        }
+        const sendStart = Date.now();
+        const result = await this.sendBatch(batch, claimedAt);
+        sent += result.delivered.length;
+        if (result.delivered.length > 0) metrics.notificationsSent.inc({ api: batch[0].api, outcome: 'delivered' }, result.delivered.length);
+        unsettled.push(...result.delivered);
+        if (result.attempted < batch.length || result.failure) {
+          // Stopped early (a failed attempt, a lease running short, stop()): what is claimed and not sent goes back.
+          const ahead = next ? await next : [];
+          const released = [...held.slice(result.attempted), ...ahead.map((d) => d.seq)];
+          const delivered = unsettled;
+          await this.retrying(() => repository.settle(delivered, result.failure ? [] : released));
+          unsettled = [];
+          if (result.failure) await this.failed(result.failure, released);
+          return;
+        }
+        size = nextBatchSize(size, batch, Date.now() - sendStart);
+        if (next) {
+          [claimedAt, requested, batch] = [nextClaimedAt, nextRequested, await next];
+        } else if (yourTurn()) {
+          [claimedAt, requested, batch] = [Date.now(), size, await claim(size)];
+        } else {
           break;
         }
-        delivered.push(d.seq);
       }
-      const released = batch.slice(next).map((d) => d.seq);
-      await this.deps.repository.settle(delivered, failure ? [] : released);
-      if (delivered.length > 0) this.deps.metrics.notificationsSent.inc({ api: batch[0].api, outcome: 'delivered' }, delivered.length);
-      sent += delivered.length;
-      if (failure) {
-        await this.failed(failure.delivery, failure.reason, released);
-        return;
+    } finally {
+      const delivered = unsettled;
+      if (delivered.length > 0) await this.retrying(() => repository.settle(delivered, []));
+    }
+  }
+
+  /** Sends a claimed batch in order until one attempt fails, the lease runs short or the worker stops. */
+  private async sendBatch(
+    batch: readonly ClaimedDelivery[],
+    claimedAt: number,
+  ): Promise<{ delivered: number[]; attempted: number; failure?: { delivery: ClaimedDelivery; reason: string } }> {
+    const delivered: number[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      if (!this.running || Date.now() - claimedAt >= START_WITHIN_MS) return { delivered, attempted: i };
+      const outcome = await this.send(batch[i]);
+      if (!outcome.ok) return { delivered, attempted: i + 1, failure: { delivery: batch[i], reason: outcome.reason } };
+      delivered.push(batch[i].seq);
+    }
+    return { delivered, attempted: batch.length };
+  }
+
+  /**
+   * Runs a statement, again after a short pause if it failed: a connection the
+   * database dropped (restart, failover) is replaced by the pool meanwhile.
+   * Should it still fail, the lane ends and its claimed rows are due again once
+   * their lease has run out.
+   */
+  private async retrying<T>(statement: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await statement();
+      } catch (err) {
+        if (i >= RETRY_PAUSES_MS.length || !this.running) throw err;
+        this.deps.log.warn({ err, retryInMs: RETRY_PAUSES_MS[i] }, 'notification delivery statement failed; trying again');
+        await this.pause(RETRY_PAUSES_MS[i]);
       }
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pauses.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pauses.add(wake);
+    });
   }
 
   private send(d: ClaimedDelivery): Promise<CallbackOutcome> {
@@ -188,20 +297,33 @@ export class NotificationDeliveryWorker {
   }
 
   /** After a failed attempt: retried after a backoff, or given up after the last attempt. */
-  private async failed(d: ClaimedDelivery, reason: string, released: number[]): Promise<void> {
+  private async failed(failure: { delivery: ClaimedDelivery; reason: string }, released: number[]): Promise<void> {
     const { repository, metrics, policy, log } = this.deps;
+    const { delivery: d, reason } = failure;
     const fields = { notificationId: d.id, subscriptionId: d.subscriptionId, attempts: d.attempts, reason };
     const next = afterFailedAttempt(d.attempts, policy);
     if (next.kind === 'give-up') {
-      await repository.markFailed(d.seq, reason);
+      await this.retrying(() => repository.markFailed(d.seq, reason));
       // The receiver just failed: the deliveries behind this one wait a backoff period too.
-      await repository.deferSubscription(d.subscriptionId, d.seq, retryDelayMs(d.attempts, policy), reason, released);
+      await this.retrying(() => repository.deferSubscription(d.subscriptionId, d.seq, retryDelayMs(d.attempts, policy), reason, released));
       metrics.notificationsSent.inc({ api: d.api, outcome: 'failed' });
       log.error(fields, 'notification given up after the last attempt');
     } else {
-      await repository.deferSubscription(d.subscriptionId, d.seq, next.delayMs, reason, released);
+      await this.retrying(() => repository.deferSubscription(d.subscriptionId, d.seq, next.delayMs, reason, released));
       metrics.notificationsSent.inc({ api: d.api, outcome: 'retry' });
       log.warn({ ...fields, retryInMs: next.delayMs }, 'notification not delivered; will retry');
     }
   }
+}
+
+/**
+ * The next batch size: enough rows for about BATCH_TARGET_MS at the rate the
+ * last batch was sent, at most twice the last size, MAX_BATCH rows and
+ * BATCH_BYTES of bodies; a slow receiver gets small batches, whose leases do
+ * not run out before their rows are sent.
+ */
+export function nextBatchSize(size: number, batch: readonly ClaimedDelivery[], elapsedMs: number): number {
+  const bytes = batch.reduce((n, d) => n + d.body.length, 0) / batch.length;
+  const byTime = Math.floor((BATCH_TARGET_MS * batch.length) / Math.max(elapsedMs, 1));
+  return Math.max(1, Math.min(byTime, 2 * size, MAX_BATCH, Math.floor(BATCH_BYTES / Math.max(bytes, 1))));
 }
