@@ -17,6 +17,9 @@ export async function up(qi: QueryInterface): Promise<void> {
       status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
       attempts        integer NOT NULL DEFAULT 0,
       next_attempt_at timestamptz NOT NULL DEFAULT now(),
+      -- Set only while next_attempt_at is a claim's lease (not a backoff), so that a lease
+      -- left by a process that is gone can be told apart and released.
+      claimed_until   timestamptz,
       last_error      text,
       created_at      timestamptz NOT NULL DEFAULT now(),
       finished_at     timestamptz

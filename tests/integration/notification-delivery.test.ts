@@ -54,6 +54,7 @@ function startWorker(overrides: Partial<NotificationDeliveryWorkerDeps> = {}): N
     pollMs: 10,
     metrics,
     log: testLog,
+    embedded: t.db.embedded, // as the service wires it
     ...overrides,
   });
   worker.start();
@@ -154,6 +155,49 @@ test('pending deliveries are sent when the worker starts (as after a restart)', 
   assert.equal(posts('/later')(receiver.received).length, 0);
   await startWorker().flush();
   assert.equal(posts('/later')(receiver.received).length, 1);
+});
+
+/**
+ * A worker that "crashed": one subscription's delivery claimed (leased for a
+ * minute) and never settled; another's failed once and backs off for a minute.
+ */
+async function crashedWorkerLeftovers(): Promise<{ claimed: string; backingOff: string }> {
+  const repository = new NotificationDeliveryRepository(t.db.sequelize);
+  const crashedSub = await subscribe('/crashed');
+  const backoffSub = await subscribe('/backing-off');
+  const ids = await enqueue('HEAL', 'STARTING', 'left-claimed');
+  const seqs = await t.db.sequelize.query<{ seq: number; id: string; subscription_id: string }>(
+    'SELECT seq, id, subscription_id FROM notification_deliveries WHERE id = ANY($1::uuid[])',
+    { bind: [ids], type: QueryTypes.SELECT },
+  );
+  const of = (sub: string) => seqs.find((r) => r.subscription_id === sub)!;
+  assert.equal((await repository.claim(crashedSub, 10, 60_000)).length, 1);
+  assert.equal((await repository.claim(backoffSub, 10, 60_000)).length, 1);
+  await repository.deferSubscription(backoffSub, of(backoffSub).seq, 60_000, 'HTTP 503');
+  return { claimed: of(crashedSub).id, backingOff: of(backoffSub).id };
+}
+
+test('embedded database: claims left by a crashed worker are sent at once by the next; a backoff keeps its time', {
+  skip: process.env.DATABASE_URL ? 'DATABASE_URL is set: claims are only released at start on the embedded database' : false,
+}, async () => {
+  const { claimed, backingOff } = await crashedWorkerLeftovers();
+  await startWorker().flush();
+  assert.deepEqual(posts('/crashed')(receiver.received).map((r) => r.json.id), [claimed], 'sent without waiting out the lease');
+  assert.equal((await row(claimed)).status, 'delivered');
+  assert.equal(posts('/backing-off')(receiver.received).length, 0, 'not sent before its backoff ends');
+  assert.deepEqual({ ...(await row(backingOff)), last_error: null }, { status: 'pending', attempts: 1, last_error: null, deferred: true });
+});
+
+test('real PostgreSQL: a lease is respected at start, as it may belong to another replica', {
+  skip: process.env.DATABASE_URL ? false : 'DATABASE_URL is unset: on the embedded database claims are released at start',
+}, async () => {
+  const { claimed, backingOff } = await crashedWorkerLeftovers();
+  await startWorker().flush();
+  await new Promise((r) => setTimeout(r, 100)); // several poll periods
+  await worker!.flush();
+  assert.equal(posts('/crashed')(receiver.received).length + posts('/backing-off')(receiver.received).length, 0);
+  assert.deepEqual({ ...(await row(claimed)), last_error: null }, { status: 'pending', attempts: 1, last_error: null, deferred: true });
+  assert.deepEqual({ ...(await row(backingOff)), last_error: null }, { status: 'pending', attempts: 1, last_error: null, deferred: true });
 });
 
 test('a receiver answering 500 gets the notification again after a backoff, then it is delivered', async () => {

@@ -75,15 +75,15 @@ export class NotificationDeliveryRepository {
     }>(
       // The sub-statements see one snapshot: rows settled here are still leased in it, so not claimed.
       `WITH settled AS (
-         UPDATE notification_deliveries SET status = 'delivered', finished_at = now(), last_error = NULL
+         UPDATE notification_deliveries SET status = 'delivered', finished_at = now(), last_error = NULL, claimed_until = NULL
           WHERE seq = ANY($4::bigint[]) AND status = 'pending'
        ), head AS (
          SELECT seq, next_attempt_at FROM notification_deliveries
           WHERE subscription_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1
        )
        UPDATE notification_deliveries d
-          SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-         FROM (SELECT seq FROM notification_deliveries
+          SET attempts = d.attempts + 1, next_attempt_at = l.until, claimed_until = l.until
+         FROM (SELECT now() + make_interval(secs => $3::double precision / 1000) AS until) l, (SELECT seq FROM notification_deliveries
                 WHERE subscription_id = $1 AND status = 'pending' AND next_attempt_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM head WHERE head.next_attempt_at > now() AND NOT (head.seq = ANY($5::bigint[])))
                 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED) c, subscriptions s
@@ -120,7 +120,8 @@ export class NotificationDeliveryRepository {
               finished_at = CASE WHEN seq = ANY($1::bigint[]) THEN now() ELSE finished_at END,
               last_error = CASE WHEN seq = ANY($1::bigint[]) THEN NULL ELSE last_error END,
               attempts = CASE WHEN seq = ANY($2::bigint[]) THEN greatest(attempts - 1, 0) ELSE attempts END,
-              next_attempt_at = CASE WHEN seq = ANY($2::bigint[]) THEN now() ELSE next_attempt_at END
+              next_attempt_at = CASE WHEN seq = ANY($2::bigint[]) THEN now() ELSE next_attempt_at END,
+              claimed_until = NULL
         WHERE (seq = ANY($1::bigint[]) OR seq = ANY($2::bigint[])) AND status = 'pending'`,
       { bind: [delivered, released] },
     );
@@ -129,7 +130,7 @@ export class NotificationDeliveryRepository {
   /** Gives the delivery up after its last attempt: kept, marked failed. */
   async markFailed(seq: number, error: string): Promise<void> {
     await this.sequelize.query(
-      `UPDATE notification_deliveries SET status = 'failed', finished_at = now(), last_error = $2
+      `UPDATE notification_deliveries SET status = 'failed', finished_at = now(), last_error = $2, claimed_until = NULL
         WHERE seq = $1 AND status = 'pending'`,
       { bind: [seq, error] },
     );
@@ -155,11 +156,29 @@ export class NotificationDeliveryRepository {
        UPDATE notification_deliveries
           SET next_attempt_at = CASE WHEN seq = $2 OR seq = ANY($5::bigint[]) THEN t.at ELSE greatest(next_attempt_at, t.at) END,
               attempts = CASE WHEN seq = ANY($5::bigint[]) THEN greatest(attempts - 1, 0) ELSE attempts END,
-              last_error = CASE WHEN seq = $2 THEN $4 ELSE last_error END
+              last_error = CASE WHEN seq = $2 THEN $4 ELSE last_error END,
+              claimed_until = NULL
          FROM t
         WHERE subscription_id = $1 AND status = 'pending'`,
       { bind: [subscriptionId, failedSeq, delayMs, error, released] },
     );
+  }
+
+  /**
+   * Makes deliveries claimed by a process that is gone due now instead of when
+   * their lease ends; backoffs (claimed_until NULL) keep their time. Only for
+   * the embedded database, which this process alone uses: on a shared server the
+   * claims may belong to a replica that is still sending them. Their attempt
+   * stays counted, as it may have been made (at least once).
+   */
+  async releaseClaims(): Promise<number> {
+    const released = await this.sequelize.query<{ seq: number }>(
+      `UPDATE notification_deliveries SET next_attempt_at = least(next_attempt_at, now()), claimed_until = NULL
+        WHERE status = 'pending' AND claimed_until IS NOT NULL
+       RETURNING seq`,
+      { type: QueryTypes.SELECT },
+    );
+    return released.length;
   }
 
   /** Deletes deliveries delivered more than `retentionHours` ago, in batches; failed ones are kept. */

@@ -19,6 +19,13 @@ export interface NotificationDeliveryWorkerDeps {
   readonly pollMs: number;
   /** Delivered rows are deleted after this many hours (VNFM_OUTBOX_RETENTION_HOURS); failed ones stay. */
   readonly retentionHours?: number;
+  /**
+   * True on the embedded database, which this process alone uses: claims found
+   * there at start were left by a process that is gone, so they are released
+   * instead of waiting out their lease. Never on a shared server, where they may
+   * belong to a live replica.
+   */
+  readonly embedded?: boolean;
   readonly metrics: Pick<PlatformMetrics, 'notificationsSent'>;
   readonly log: Logger;
 }
@@ -70,6 +77,8 @@ export class NotificationDeliveryWorker {
   private unlisten: (() => void) | undefined;
   private running = false;
   private scheduling: Promise<void> | undefined;
+  /** Claims left by a previous process being released (embedded database); nothing is claimed before. */
+  private releasing: Promise<void> = Promise.resolve();
   private scheduleAgain = false;
   /** Pauses that stop() cuts short. */
   private readonly pauses = new Set<() => void>();
@@ -84,6 +93,13 @@ export class NotificationDeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.deps.embedded) {
+      this.releasing = this.deps.repository.releaseClaims().then(
+        (released) => void (released > 0 && this.deps.log.info({ released }, 'notification claims of a previous process released')),
+        // Not fatal: those deliveries are sent when their lease ends, as on a shared server.
+        (err) => this.deps.log.warn({ err }, 'cannot release notification claims of a previous process'),
+      );
+    }
     this.unlisten = onNotificationsEnqueued(() => this.nudge());
     this.timer = setInterval(() => this.nudge(), this.deps.pollMs);
     this.timer.unref();
@@ -132,6 +148,7 @@ export class NotificationDeliveryWorker {
 
   private async schedule(): Promise<void> {
     try {
+      await this.releasing;
       do {
         this.scheduleAgain = false;
         const free = this.deps.concurrency - this.lanes.size;

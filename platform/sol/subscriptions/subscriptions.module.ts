@@ -43,6 +43,7 @@ export function createSubscriptions(deps: {
     concurrency: n.concurrency,
     pollMs: deps.config.outbox.pollMs,
     retentionHours: deps.config.outbox.retentionHours,
+    embedded: deps.db.embedded,
     metrics: deps.metrics,
     log: deps.log.child({ component: 'notifications' }),
   });
