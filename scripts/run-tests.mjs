@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the test tiers with node's test runner (TypeScript through tsx).
-// Usage: node scripts/run-tests.mjs [unit|contract|integration|conformance|openstack ...]
-// Without arguments: every tier except the slow real-world `openstack` suite.
+// Usage: node scripts/run-tests.mjs [unit|contract|integration|conformance|openstack|resilience ...]
+// Without arguments: every tier except the slow real-world `openstack` suite and the
+// `resilience` suite, which restarts the local RabbitMQ and PostgreSQL (one file at a time).
 // Output: the spec reporter for humans, then every skipped test with its reason and
 // one line `N passed, N failed, N skipped`. The exit code is non-zero on any failure.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +14,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_TIERS = ['unit', 'contract', 'integration', 'conformance'];
 const tiers = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_TIERS;
+// Restarting a shared service would disturb test files running beside it.
+const SERIAL_TIERS = ['resilience'];
+const concurrency = tiers.some((t) => SERIAL_TIERS.includes(t)) ? 1 : (process.env.TEST_CONCURRENCY ?? 2);
 
 function find(dir) {
   let entries;
@@ -47,7 +51,7 @@ const r = spawnSync(
     '--import',
     'tsx',
     '--test',
-    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     `--test-reporter=${path.join(root, 'scripts', 'test-summary.reporter.mjs')}`,
