@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.ts';
 import { assertConsumerName, EventBusClosed, topicMatches, type BusEvent, type EventBus, type EventHandler } from './event-bus.port.ts';
-import { redeliveryDelay, sleepUnlessAborted, type RedeliveryPolicy } from './redelivery.ts';
+import { sleepUnlessAborted } from '../abortable-sleep.ts';
+import { redeliveryDelay, type RedeliveryPolicy } from './redelivery.ts';
 
 /** An event a consumer kept failing on; kept in memory and logged. */
 export interface DeadLetter {

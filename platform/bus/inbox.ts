@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import type { PlatformMetrics } from '../metrics.ts';
 import type { BusEvent, EventHandler } from './event-bus.port.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../ids.ts';
 
 /**
  * Makes a consumer idempotent: the event id is recorded in inbox_events in the same
@@ -21,7 +21,7 @@ export function idempotentHandler(
   metrics?: PlatformMetrics,
 ): EventHandler {
   return async (event) => {
-    if (!UUID.test(event.id)) {
+    if (!isUuid(event.id)) {
       metrics?.busConsumed.inc({ consumer, outcome: 'failed' });
       throw new Error(`event id '${event.id}' is not a UUID; events come from the outbox with UUID ids`);
     }

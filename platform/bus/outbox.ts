@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { Database } from '../db/database.ts';
+import { QueryTypes, type Transaction } from 'sequelize';
+import { sequelizeOf, type Database } from '../db/database.ts';
+import { isUuid } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { PlatformMetrics } from '../metrics.ts';
 import type { BusEvent, EventBus } from './event-bus.port.ts';
@@ -14,7 +15,6 @@ export interface NewEvent {
   readonly id?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TOPIC = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /**
@@ -32,7 +32,7 @@ export async function appendToOutbox(
   const occurredAt = new Date().toISOString();
   const out = events.map((e): BusEvent => {
     if (!TOPIC.test(e.topic)) throw new Error(`invalid event topic '${e.topic}': dot-separated words, no wildcards`);
-    if (e.id !== undefined && !UUID.test(e.id)) throw new Error(`event id '${e.id}' is not a UUID`);
+    if (e.id !== undefined && !isUuid(e.id)) throw new Error(`event id '${e.id}' is not a UUID`);
     // The payload as consumers will see it: JSON, which is also what jsonb stores.
     return { id: e.id ?? randomUUID(), topic: e.topic, occurredAt, payload: JSON.parse(JSON.stringify(e.payload ?? null)) };
   });
@@ -64,11 +64,6 @@ export async function purgeOutbox(db: Database, retentionHours: number, batch = 
     total += deleted.length;
     if (deleted.length < batch) return total;
   }
-}
-
-// Sequelize keeps the instance on the transaction but does not declare it.
-function sequelizeOf(tx: Transaction): Sequelize {
-  return (tx as unknown as { sequelize: Sequelize }).sequelize;
 }
 
 export interface OutboxRelayOptions {

@@ -4,7 +4,8 @@ import { maskUrl } from '../config/mask-secret.ts';
 import type { Logger } from '../logger.ts';
 import { assertConsumerName, EventBusClosed, type BusEvent, type EventBus, type EventHandler } from './event-bus.port.ts';
 import { attemptOf, decodeEvent, eventMessage, publishConfirmed, retryProps, settle } from './rabbitmq-messages.ts';
-import { redeliveryDelay, sleepUnlessAborted, type RedeliveryPolicy } from './redelivery.ts';
+import { sleepUnlessAborted } from '../abortable-sleep.ts';
+import { redeliveryDelay, type RedeliveryPolicy } from './redelivery.ts';
 
 export interface RabbitMqBusOptions {
   readonly url: string;

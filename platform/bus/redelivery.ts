@@ -12,19 +12,3 @@ export const MAX_REDELIVERY_DELAY_MS = 60_000;
 export function redeliveryDelay(policy: RedeliveryPolicy, attempt: number): number {
   return Math.min(policy.backoffMs * 2 ** Math.max(0, attempt - 1), MAX_REDELIVERY_DELAY_MS);
 }
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts (the bus is closing). */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -83,3 +83,10 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     },
   };
 }
+
+/** The Sequelize instance a transaction belongs to (kept on it, but not in the published typings). */
+export function sequelizeOf(tx: Transaction): Sequelize {
+  const sequelize = (tx as unknown as { sequelize?: Sequelize }).sequelize;
+  if (!sequelize) throw new TypeError('expected a sequelize transaction');
+  return sequelize;
+}

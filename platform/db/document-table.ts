@@ -1,3 +1,4 @@
+import { isUuid } from '../ids.ts';
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './database.ts';
 
@@ -23,16 +24,11 @@ export interface DocumentWriteOptions {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Double-quoted identifier; throws on anything but a plain lower-case name. */
 export function sqlIdentifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`not a plain SQL identifier: ${JSON.stringify(name)}`);
   return `"${name}"`;
-}
-
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
 }
 
 export async function insertDocument<T extends object>(

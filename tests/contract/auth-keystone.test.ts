@@ -6,13 +6,11 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { loadConfig } from '../../platform/config/config.ts';
 import { createLogger, type Logger } from '../../platform/logger.ts';
-import { createMetrics } from '../../platform/metrics.ts';
 import { noAuthentication, type Authenticator } from '../../platform/http/auth/authenticator.ts';
 import { KeystoneAuthenticator } from '../../platform/http/auth/keystone.authenticator.ts';
-import { SOL_APIS } from '../../platform/http/sol-api.ts';
 import { createAuthenticator } from '../../vnfm-plugin/adapters.ts';
-import { createHttpApp } from '../../vnfm-plugin/http-app.ts';
 import { startService, StartupError } from '../../vnfm-plugin/service.ts';
+import { principalProbeApp } from '../support/principal-probe-app.ts';
 
 const SERVICE_PASSWORD = 'service-pa55word-never-logged';
 const GOOD = 'gAAAAABgood-user-token-0001';
@@ -83,18 +81,7 @@ function keystoneConfig(url: string) {
 }
 
 function appWith(authenticator: Authenticator): Express {
-  return createHttpApp({
-    config: keystoneConfig(keystone.url || 'http://127.0.0.1:1/v3'),
-    log,
-    metrics: createMetrics(),
-    authenticator,
-    apis: SOL_APIS.map((api) => ({
-      api,
-      // A versioned route that answers who called: the principal, never the token.
-      routes: (router) => router.get('/subscriptions', (req, res) => void res.json({ principal: req.principal })),
-    })),
-    readiness: {},
-  });
+  return principalProbeApp(keystoneConfig(keystone.url || 'http://127.0.0.1:1/v3'), log, authenticator);
 }
 
 function assertProblem(res: request.Response, status: number): void {

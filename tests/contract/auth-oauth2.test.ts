@@ -7,12 +7,10 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../platform/config/config.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { createMetrics } from '../../platform/metrics.ts';
 import type { Authenticator } from '../../platform/http/auth/authenticator.ts';
 import { BearerTokens, TOKEN_KEY_FILE } from '../../platform/http/auth/oauth2.authenticator.ts';
-import { SOL_APIS } from '../../platform/http/sol-api.ts';
 import { createAuthenticator } from '../../vnfm-plugin/adapters.ts';
-import { createHttpApp } from '../../vnfm-plugin/http-app.ts';
+import { principalProbeApp } from '../support/principal-probe-app.ts';
 
 const log = createLogger('silent');
 const CLIENTS = 'nfvo:s3cret-Value,tacker:with:colon';
@@ -24,18 +22,7 @@ function oauth2Config(env: Record<string, string> = {}): Config {
 
 /** The app as service.ts builds it for VNFM_AUTH=oauth2: token endpoint mounted at the root. */
 function appWith(config: Config, authenticator: Authenticator): Express {
-  return createHttpApp({
-    config,
-    log,
-    metrics: createMetrics(),
-    authenticator,
-    apis: SOL_APIS.map((api) => ({
-      api,
-      routes: (router) => router.get('/subscriptions', (req, res) => void res.json({ principal: req.principal })),
-    })),
-    readiness: {},
-    extraRoutes: (app) => app.use(authenticator.tokenEndpoint!),
-  });
+  return principalProbeApp(config, log, authenticator);
 }
 
 function basic(id: string, secret: string): string {

@@ -8,6 +8,7 @@ import { InProcessEventBus } from '../../platform/bus/in-process-bus.ts';
 import { appendToOutbox, OutboxRelay, purgeOutbox, type OutboxRelayOptions } from '../../platform/bus/outbox.ts';
 import { RabbitMqEventBus } from '../../platform/bus/rabbitmq-bus.ts';
 import { createMetrics, type PlatformMetrics } from '../../platform/metrics.ts';
+import { deleteTopology } from '../support/bus-fixtures.ts';
 import { amqpSkipReason, openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
 
 let t: TestDatabase;
@@ -308,15 +309,3 @@ test('through RabbitMQ: committed events reach an idempotent consumer once', { s
   }
 });
 
-async function deleteTopology(exchange: string, consumers: string[]): Promise<void> {
-  const { connect } = await import('amqplib');
-  const conn = await connect(process.env.AMQP_URL!);
-  const ch = await conn.createChannel();
-  for (const c of consumers) {
-    await ch.deleteQueue(`${exchange}.${c}`);
-    await ch.deleteQueue(`${exchange}.${c}.dlq`);
-  }
-  await ch.deleteExchange(exchange);
-  await ch.deleteExchange(`${exchange}.dlx`);
-  await conn.close();
-}

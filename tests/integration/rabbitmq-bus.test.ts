@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, test } from 'node:test';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import type { BusEvent, EventBus } from '../../platform/bus/event-bus.port.ts';
+import type { EventBus } from '../../platform/bus/event-bus.port.ts';
 import { RabbitMqEventBus, type RabbitMqBusOptions } from '../../platform/bus/rabbitmq-bus.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { deleteTopologyOn, event, gate } from '../support/bus-fixtures.ts';
 import { amqpSkipReason } from '../support/test-database.ts';
 
 const skip = amqpSkipReason();
@@ -23,12 +24,7 @@ before(async () => {
 afterEach(async () => {
   for (const { exchange, consumers, buses } of cleanup.splice(0)) {
     for (const bus of buses) await bus.close();
-    for (const c of consumers) {
-      await ch.deleteQueue(`${exchange}.${c}`);
-      await ch.deleteQueue(`${exchange}.${c}.dlq`);
-    }
-    await ch.deleteExchange(exchange);
-    await ch.deleteExchange(`${exchange}.dlx`);
+    await deleteTopologyOn(ch, exchange, consumers);
   }
 });
 after(async () => {
@@ -75,16 +71,6 @@ async function startBus(consumers: string[], options: Partial<RabbitMqBusOptions
 function cutConnection(h: Harness): void {
   const socket = (h.connections.at(-1)!.connection as unknown as { stream: { destroy(err: Error): void } }).stream;
   socket.destroy(new Error('connection reset (test)'));
-}
-
-function event(topic: string, payload: unknown = {}): BusEvent {
-  return { id: randomUUID(), topic, occurredAt: new Date().toISOString(), payload };
-}
-
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const promise = new Promise<void>((r) => (open = r));
-  return { promise, open };
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, limitMs = 20_000): Promise<void> {

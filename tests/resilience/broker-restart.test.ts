@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { connect } from 'amqplib';
 import { QueryTypes } from 'sequelize';
 import { idempotentHandler } from '../../platform/bus/inbox.ts';
 import { appendToOutbox, OutboxRelay } from '../../platform/bus/outbox.ts';
 import { RabbitMqEventBus } from '../../platform/bus/rabbitmq-bus.ts';
 import { createMetrics } from '../../platform/metrics.ts';
+import { deleteTopology } from '../support/bus-fixtures.ts';
 import { brokerRestartSkipReason, rabbitmqctl, sleep, until } from '../support/local-services.ts';
 import { openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
 
@@ -154,17 +154,3 @@ async function count(db: TestDatabase, sql: string): Promise<number> {
   return row.n;
 }
 
-async function deleteTopology(exchange: string, consumers: string[]): Promise<void> {
-  const conn = await connect(process.env.AMQP_URL!);
-  try {
-    const ch = await conn.createChannel();
-    for (const c of consumers) {
-      await ch.deleteQueue(`${exchange}.${c}`);
-      await ch.deleteQueue(`${exchange}.${c}.dlq`);
-    }
-    await ch.deleteExchange(exchange);
-    await ch.deleteExchange(`${exchange}.dlx`);
-  } finally {
-    await conn.close();
-  }
-}

@@ -41,10 +41,9 @@ export async function openTestDatabase(opts: { migrate?: boolean } = {}): Promis
   }
   const db = await openDatabase({ url, embeddedDataDir: undefined, embeddedPort: 0, poolMax: 5, log: testLog });
   if (opts.migrate !== false) await migrateUp(db, testLog);
-  const effectiveUrl = url ?? ((db.sequelize.config as { host?: string; port?: string }) && embeddedUrl(db));
   return {
     db,
-    url: effectiveUrl,
+    url: url ?? embeddedUrl(db),
     kind: admin ? 'real' : 'embedded',
     async close() {
       await db.close();

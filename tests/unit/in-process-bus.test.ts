@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { EventBusClosed, type BusEvent, type EventBus } from '../../platform/bus/event-bus.port.ts';
+import { EventBusClosed, type EventBus } from '../../platform/bus/event-bus.port.ts';
 import { InProcessEventBus } from '../../platform/bus/in-process-bus.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { event, gate } from '../support/bus-fixtures.ts';
 
 const log = createLogger('silent');
 
 function newBus(maxAttempts = 3): InProcessEventBus {
   const bus = new InProcessEventBus(log, { maxAttempts, backoffMs: 1 });
   return bus satisfies EventBus;
-}
-
-function event(topic: string, payload: unknown = {}): BusEvent {
-  return { id: randomUUID(), topic, occurredAt: new Date().toISOString(), payload };
-}
-
-/** A promise with its resolve, to hold a handler until the test lets it go. */
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const promise = new Promise<void>((r) => (open = r));
-  return { promise, open };
 }
 
 test('events reach only the consumers whose pattern matches the topic', async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.ts';
 import type { PlatformMetrics } from '../../metrics.ts';
 import { SOL_APIS } from '../../http/sol-api.ts';
+import { sleepUnlessAborted } from '../../abortable-sleep.ts';
 import type { CallbackOutcome, Notifier } from './http-notifier.ts';
 import { afterFailedAttempt, retryDelayMs, type RetryPolicy } from './notification-backoff.ts';
 import type { ClaimedDelivery, NotificationDeliveryRepository } from './notification-delivery.repository.ts';
@@ -80,8 +81,8 @@ export class NotificationDeliveryWorker {
   /** Claims left by a previous process being released (embedded database); nothing is claimed before. */
   private releasing: Promise<void> = Promise.resolve();
   private scheduleAgain = false;
-  /** Pauses that stop() cuts short. */
-  private readonly pauses = new Set<() => void>();
+  /** Aborted by stop(), which cuts pauses short; a new one per start(). */
+  private stopping = new AbortController();
   /** Long enough for a token request, the POST and one retry with a fresh token, plus the margin. */
   private readonly leaseMs: number;
 
@@ -93,6 +94,7 @@ export class NotificationDeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     if (this.deps.embedded) {
       this.releasing = this.deps.repository.releaseClaims().then(
         (released) => void (released > 0 && this.deps.log.info({ released }, 'notification claims of a previous process released')),
@@ -115,7 +117,7 @@ export class NotificationDeliveryWorker {
     clearInterval(this.timer);
     clearInterval(this.sweeper);
     this.unlisten?.();
-    for (const wake of this.pauses) wake();
+    this.stopping.abort();
     await this.scheduling;
     await this.sweeping;
     await Promise.allSettled([...this.lanes.values()]);
@@ -294,17 +296,8 @@ export class NotificationDeliveryWorker {
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.pauses.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.pauses.add(wake);
-    });
+  private async pause(ms: number): Promise<void> {
+    await sleepUnlessAborted(ms, this.stopping.signal);
   }
 
   private send(d: ClaimedDelivery): Promise<CallbackOutcome> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Sequelize, Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
+import { sequelizeOf } from '../../db/database.ts';
 import type { SolApi } from '../../http/sol-api.ts';
 import { subscriptionsToNotify, type SubscriptionDoc } from './subscription.repository.ts';
 
@@ -80,11 +81,4 @@ function addressed(notification: SolNotification, sub: SubscriptionDoc): { id: s
     ...rest,
     _links: { ..._links, subscription: { href: sub._links.self.href } },
   };
-}
-
-function sequelizeOf(tx: Transaction): Sequelize {
-  // A sequelize Transaction knows its Sequelize instance; the published typings omit it.
-  const sequelize = (tx as unknown as { sequelize?: Sequelize }).sequelize;
-  if (!sequelize) throw new TypeError('enqueueNotification needs a sequelize transaction');
-  return sequelize;
 }

@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Database } from '../../db/database.ts';
-import { isUuid } from '../../db/document-table.ts';
+import { isUuid } from '../../ids.ts';
 import type { SolApi } from '../../http/sol-api.ts';
 import { listResources, type ListPage, type ListQuery } from '../list-query.ts';
 import type { SubscriptionAuthentication } from './subscription-authentication.ts';
