@@ -1,9 +1,10 @@
-// Runs the benchmarks: `npm run bench` runs all, `npm run bench -- <name> [...]` some.
+// Runs the benchmarks: `npm run bench` runs all, `npm run bench -- <name> [...]` some;
+// options after the names go to the benchmarks (`npm run bench -- ingest --soak 600`).
 // Each prints its own figures; speed is measured here, never asserted in tests.
 // On the embedded database unless DATABASE_URL is set (then on a fresh database there).
 
 /** name -> what it measures, and how to load and run it. */
-const BENCHES: Record<string, { about: string; run: () => Promise<unknown> }> = {
+const BENCHES: Record<string, { about: string; run: (options: string[]) => Promise<unknown> }> = {
   notify: {
     about: 'notification delivery throughput to a local receiver (notifications/s)',
     run: async () => (await import('./notify.bench.ts')).benchNotify(),
@@ -12,9 +13,16 @@ const BENCHES: Record<string, { about: string; run: () => Promise<unknown> }> = 
     about: 'filtered list latency (p50/p99) over 50,000 stored rows',
     run: async () => (await import('./list-latency.bench.ts')).benchListLatency(),
   },
+  ingest: {
+    about: 'collectd values/s stored end to end over HTTP vs raw COPY (real PostgreSQL; --duration S, --soak S)',
+    run: async (options) => (await import('./ingest.bench.ts')).benchIngest(options),
+  },
 };
 
-const asked = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const firstOption = argv.findIndex((a) => a.startsWith('-'));
+const asked = firstOption < 0 ? argv : argv.slice(0, firstOption);
+const options = firstOption < 0 ? [] : argv.slice(firstOption);
 const unknown = asked.filter((n) => !(n in BENCHES));
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
@@ -31,7 +39,7 @@ for (const name of names) {
   console.log(`\n== ${name}: ${bench.about}`);
   const started = performance.now();
   try {
-    const result = await bench.run();
+    const result = await bench.run(options);
     if (result !== undefined) console.log(JSON.stringify(result, null, 2));
     console.log(`(${name} took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   } catch (err) {

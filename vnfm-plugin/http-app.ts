@@ -25,6 +25,8 @@ export interface HttpAppDeps {
   readonly readiness: Record<string, () => Promise<void>>;
   /** Extra routes outside the SOL APIs (token endpoint, webhooks), mounted at the root. */
   readonly extraRoutes?: (app: Express) => void;
+  /** Our own (non-SOL) APIs, each mounted at its path behind the API authenticator. */
+  readonly ownApis?: readonly { readonly path: string; readonly router: (authenticate: RequestHandler) => Router }[];
 }
 
 export function createHttpApp(deps: HttpAppDeps): Express {
@@ -58,6 +60,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   deps.extraRoutes?.(app);
   const authenticate = authenticateRequests(deps.authenticator, deps.log);
+  for (const own of deps.ownApis ?? []) app.use(own.path, own.router(authenticate));
   for (const mod of deps.apis) {
     app.use(
       `/${mod.api.name}`,

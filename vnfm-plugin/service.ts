@@ -12,6 +12,7 @@ import { SOL_APIS } from '../platform/http/sol-api.ts';
 import { createSubscriptions } from '../platform/sol/subscriptions/subscriptions.module.ts';
 import type { NotificationDeliveryWorker } from '../platform/sol/subscriptions/notification-delivery.worker.ts';
 import { createLcmModule } from '../lcm/index.ts';
+import { createMonitoringModule, type MonitoringModule } from '../fault-mgmt/index.ts';
 import { openApiValidation } from '../platform/http/openapi-validation.ts';
 import { createHttpApp, type SolApiModule } from './http-app.ts';
 import { createAuthenticator, createEventBus } from './adapters.ts';
@@ -25,6 +26,8 @@ export interface RunningService {
   readonly outbox: OutboxRelay;
   /** Delivers the notification outbox to subscribers (`nudge()`, `flush()`). */
   readonly notifications: NotificationDeliveryWorker;
+  /** Monitoring feeds, store and query API (fault-mgmt/). */
+  readonly monitoring: MonitoringModule;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,14 @@ export async function startService(config: Config, log: Logger): Promise<Running
       );
     }
     log.warn('AUTHENTICATION IS OFF (VNFM_AUTH=none): every local process can call the APIs');
+  }
+  if (!config.monitoring.ingestAuth) {
+    if (!isLoopback(config.listen.host)) {
+      throw new StartupError(
+        `The monitoring endpoints need MONITORING_INGEST_USERNAME and MONITORING_INGEST_PASSWORD on a non-loopback address (${config.listen.host}).`,
+      );
+    }
+    log.warn('monitoring ingest endpoints take data without credentials (MONITORING_INGEST_USERNAME unset; loopback only)');
   }
   const metrics = createMetrics({ defaultMetrics: true });
   const db = await openDatabase(databaseOptionsFrom(config, log));
@@ -72,6 +83,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       inboxRetentionHours: config.outbox.inboxRetentionHours,
     });
     closers.push(() => outbox.stop());
+    const monitoring = await createMonitoringModule({ db, config, log, metrics, relay: outbox });
+    closers.push(() => monitoring.close());
     const authenticator = await createAuthenticator(config, log);
     // RFC 6749 4.4: with VNFM_AUTH=oauth2 the plugin is its own token endpoint, POST /token.
     const tokenEndpoint = config.auth.mode === 'oauth2' ? authenticator.tokenEndpoint : undefined;
@@ -83,7 +96,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
       authenticator,
       apis: SOL_APIS.map((api) => validatedAgainstContract(solModules.find((m) => m.api === api) ?? { api }, config)),
       readiness: { database: () => db.ping(), bus: () => bus.ping() },
-      extraRoutes: tokenEndpoint && ((app) => app.use(tokenEndpoint)),
+      extraRoutes: (app) => {
+        if (tokenEndpoint) app.use(tokenEndpoint);
+        app.use(monitoring.ingestRouter);
+      },
+      ownApis: [{ path: '/monitoring/v1', router: (authenticate) => monitoring.queryRouter(authenticate) }],
     });
     // Started once every module has subscribed: the in-process bus drops events nobody listens to.
     await outbox.start();
@@ -93,7 +110,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${host}:${port}`;
     log.info({ url, database: db.description, bus: bus.kind, auth: config.auth.mode }, 'vnfm-plugin serving');
-    return { url, db, bus, outbox, notifications: subscriptions.worker, close: closeAll };
+    return { url, db, bus, outbox, notifications: subscriptions.worker, monitoring, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -56,11 +56,28 @@ export interface Config {
     readonly concurrency: number;
     readonly callbackTestTimeoutMs: number;
   };
+  readonly monitoring: {
+    /** HTTP Basic credentials of the ingest endpoints; undefined: no auth (loopback only). */
+    readonly ingestAuth: { readonly username: string; readonly password: string } | undefined;
+    readonly bodyLimit: string;
+    readonly collectdStoreRates: boolean;
+    readonly syslogListen: { readonly host: string; readonly port: number } | undefined;
+    readonly patternsFile: string | undefined;
+    readonly entitiesFile: string | undefined;
+    readonly retentionDays: number;
+    readonly partitionsAheadDays: number;
+    readonly writeQueueMax: number;
+    readonly writeWaitMs: number;
+    readonly writeBatchMax: number;
+    readonly stepSeconds: number;
+    readonly fillLimit: number;
+    readonly maxFutureSeconds: number;
+  };
   readonly log: { readonly level: LogLevel };
 }
 
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
 }
 
 type RawValues = Partial<Record<ConfigKeyName, string>>;
@@ -109,10 +126,10 @@ function strOf(raw: RawValues, name: ConfigKeyName): string | undefined {
   return raw[name] ?? CONFIG_KEYS.find((k) => k.name === name)!.default;
 }
 
-export function parseListen(text: string): { host: string; port: number } {
+export function parseListen(text: string, key: ConfigKeyName = 'VNFM_LISTEN'): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new ConfigError(`VNFM_LISTEN must be host:port, got '${text}'`);
+  if (!m || port > 65535) throw new ConfigError(`${key} must be host:port, got '${text}'`);
   return { host: m[1] ?? m[2], port };
 }
 
@@ -213,9 +230,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: intOf(raw, 'VNFM_NOTIFY_CONCURRENCY', 1),
       callbackTestTimeoutMs: intOf(raw, 'VNFM_CALLBACK_TEST_TIMEOUT_MS', 1),
     },
+    monitoring: monitoringConfig(raw),
     log: { level },
   };
   return deepFreeze(config);
+}
+
+function monitoringConfig(raw: RawValues): Config['monitoring'] {
+  const username = strOf(raw, 'MONITORING_INGEST_USERNAME');
+  const password = strOf(raw, 'MONITORING_INGEST_PASSWORD');
+  if (Boolean(username) !== Boolean(password)) {
+    throw new ConfigError('MONITORING_INGEST_USERNAME and MONITORING_INGEST_PASSWORD are set together or not at all');
+  }
+  const syslog = strOf(raw, 'SYSLOG_LISTEN')!;
+  return {
+    ingestAuth: username && password ? { username, password } : undefined,
+    bodyLimit: strOf(raw, 'MONITORING_BODY_LIMIT')!,
+    collectdStoreRates: boolOf(raw, 'COLLECTD_STORE_RATES'),
+    syslogListen: ['off', 'false', 'none'].includes(syslog.toLowerCase()) ? undefined : parseListen(syslog, 'SYSLOG_LISTEN'),
+    patternsFile: strOf(raw, 'MONITORING_PATTERNS_FILE'),
+    entitiesFile: strOf(raw, 'MONITORING_ENTITIES_FILE'),
+    retentionDays: intOf(raw, 'MONITORING_RETENTION_DAYS', 0),
+    partitionsAheadDays: intOf(raw, 'MONITORING_PARTITIONS_AHEAD_DAYS', 0),
+    writeQueueMax: intOf(raw, 'MONITORING_WRITE_QUEUE_MAX', 1000),
+    writeWaitMs: intOf(raw, 'MONITORING_WRITE_WAIT_MS', 0),
+    writeBatchMax: intOf(raw, 'MONITORING_WRITE_BATCH_MAX', 100),
+    stepSeconds: intOf(raw, 'MONITORING_STEP_SECONDS', 1),
+    fillLimit: intOf(raw, 'MONITORING_FILL_LIMIT', 0),
+    maxFutureSeconds: intOf(raw, 'MONITORING_MAX_FUTURE_SECONDS', 0),
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Logger } from '../logger.ts';
+import { keepExtendedQueriesTogether } from './pglite-query-sequencing.ts';
 
 /**
  * An embedded PostgreSQL: PGlite with its data under `dataDir`, served over the
@@ -27,6 +28,7 @@ export async function startEmbeddedPostgres(opts: {
   }
   const db = location ? await PGlite.create(location) : await PGlite.create();
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port, maxConnections: opts.maxConnections });
+  keepExtendedQueriesTogether(server);
   await server.start();
   const conn = server.getServerConn();
   opts.log.info({ location: location ?? 'memory', conn }, 'embedded PostgreSQL started');

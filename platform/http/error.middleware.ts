@@ -67,7 +67,10 @@ function fromValidator(
  */
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let problem: ProblemDetails | undefined;
-  if (err instanceof ProblemError) problem = problemOf(err);
+  if (err instanceof ProblemError) {
+    problem = problemOf(err);
+    if (err.headers && !res.headersSent) res.set(err.headers);
+  }
   else if (err && typeof err === 'object') problem = fromBodyParser(err) ?? fromValidator(err, req);
   if (!problem) {
     (req.log ?? console).error({ err }, 'unhandled error');

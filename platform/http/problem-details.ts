@@ -3,6 +3,10 @@
  * SOL013 ProblemDetails (application/problem+json, `status` and `detail`).
  */
 export class ProblemError extends Error {
+  /** RFC 7807 3.2 extension members added to the body (never secrets). */
+  extensions?: Record<string, unknown>;
+  /** Response headers the condition calls for, e.g. Retry-After on a 503. */
+  headers?: Record<string, string>;
   constructor(
     readonly status: number,
     readonly title: string,
@@ -69,6 +73,36 @@ export class ServiceUnavailable extends ProblemError {
   }
 }
 
+/** One entry of a batch that failed validation: its index in the batch and why. */
+export interface InvalidEntry {
+  readonly index: number;
+  readonly reason: string;
+}
+
+/**
+ * A batch (collectd values, log lines, alerts) with invalid entries: rejected whole, so
+ * nothing of it is stored. The first 20 entries are listed in `invalidEntries`.
+ */
+export class InvalidBatch extends BadRequest {
+  constructor(what: string, entries: readonly InvalidEntry[], total = entries.length) {
+    const first = entries[0];
+    super(
+      `${total} invalid ${what}${total === 1 ? '' : 's'}; nothing of the batch was stored` +
+        (first ? ` (first: #${first.index}: ${first.reason})` : '') +
+        '.',
+    );
+    this.extensions = { invalidEntries: entries.slice(0, 20), invalidCount: total };
+  }
+}
+
+/** The server cannot take the request now but will soon: 503 with Retry-After (RFC 9110 10.2.3). */
+export class TemporarilyOverloaded extends ServiceUnavailable {
+  constructor(detail: string, retryAfterSeconds = 1) {
+    super(detail);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}
+
 // Named conditions shared by every API (SOL013 clause 6.4 / Tacker common/exceptions.py).
 export class APIVersionMissing extends BadRequest {
   constructor() {
@@ -109,8 +143,9 @@ export interface ProblemDetails {
   status: number;
   detail: string;
   instance?: string;
+  [extension: string]: unknown;
 }
 
 export function problemOf(err: ProblemError): ProblemDetails {
-  return { title: err.title, status: err.status, detail: err.detail };
+  return { ...err.extensions, title: err.title, status: err.status, detail: err.detail };
 }

@@ -59,7 +59,7 @@ before(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'vnfm-bad-input-'));
   const log = createLogger('warn', { write: (line: string) => void logLines.push(line) });
   // The schema is migrated already; two services and the test share the database.
-  const env = { DATABASE_URL: t.url, VNFM_MIGRATE_ON_START: 'false', VNFM_DB_POOL_MAX: '2', VNFM_LISTEN: '127.0.0.1:0' };
+  const env = { DATABASE_URL: t.url, VNFM_MIGRATE_ON_START: 'false', VNFM_DB_POOL_MAX: '2', VNFM_LISTEN: '127.0.0.1:0', SYSLOG_LISTEN: '127.0.0.1:0' };
   const config = loadConfig({ ...env, VNFM_DATA_DIR: dataDir, VNFM_VALIDATE_RESPONSES: 'true', VNFM_CALLBACK_TEST_TIMEOUT_MS: '2000' });
   bodyLimit = bad.byteSize(config.http.bodyLimit);
   plain = await startService(config, log);

@@ -68,7 +68,8 @@ export async function startServiceProcess(
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [CLI, 'serve'], {
     cwd: ROOT,
-    env: cliEnv({ LOG_LEVEL: 'info', ...env, VNFM_LISTEN: `127.0.0.1:${port}` }),
+    // Any free syslog ports: several services run at once in the test suite.
+    env: cliEnv({ LOG_LEVEL: 'info', SYSLOG_LISTEN: '127.0.0.1:0', ...env, VNFM_LISTEN: `127.0.0.1:${port}` }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,314 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { OutboxRelay } from '../../platform/bus/outbox.ts';
+import { appendToOutbox } from '../../platform/bus/outbox.ts';
+import type { Config } from '../../platform/config/config.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { ServiceUnavailable, TemporarilyOverloaded } from '../../platform/http/problem-details.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { PlatformMetrics } from '../../platform/metrics.ts';
+import type { EventRow, IngestBatch, IngestReceipt, MonitoringSink } from '../monitoring.types.ts';
+import { monitoringWriterMetrics, type MonitoringWriterMetrics } from './monitoring-writer.metrics.ts';
+import { EVENTS_SQL, SAMPLES_SQL, eventColumns } from './monitoring-writer.sql.ts';
+import { createPartitionManager, type PartitionManager } from './partition-manager.ts';
+import { createSeriesDictionary, type SeriesDictionary } from './series-dictionary.ts';
+
+export interface MonitoringWriter extends MonitoringSink {
+  /** Starts partition maintenance (created ahead, dropped after the retention, hourly). */
+  start(): Promise<void>;
+  /** Writes what is queued, then stops; later writes are refused. */
+  stop(): Promise<void>;
+}
+
+/** The write queue stayed full for writeWaitMs: the client should retry shortly (RFC 9110 15.6.4). */
+export class IngestOverloaded extends TemporarilyOverloaded {
+  constructor(detail: string) {
+    super(detail, 1);
+  }
+}
+
+/** The store cannot be reached (or the transaction was a deadlock victim): retry later. */
+export class MonitoringStoreUnavailable extends ServiceUnavailable {
+  constructor(detail: string) {
+    super(detail);
+    this.headers = { 'Retry-After': '5' };
+  }
+}
+
+/** write() after stop(): the service is shutting down. */
+export class MonitoringWriterStopped extends ServiceUnavailable {
+  constructor() {
+    super('The monitoring store is shutting down; retry against a running instance.');
+  }
+}
+
+interface Pending {
+  readonly batch: IngestBatch;
+  readonly rows: number;
+  resolve(receipt: IngestReceipt): void;
+  reject(err: unknown): void;
+}
+
+interface Waiter {
+  readonly pending: Pending;
+  readonly timer: NodeJS.Timeout | undefined;
+}
+
+/** SQLSTATEs after which the same transaction may well succeed a moment later. */
+const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '57P01', '57P03', '53300', '08000', '08003', '08006']);
+
+export function createMonitoringWriter(deps: {
+  db: Database;
+  log: Logger;
+  metrics: PlatformMetrics;
+  config: Config['monitoring'];
+  relay?: Pick<OutboxRelay, 'nudge'>;
+}): MonitoringWriter {
+  const { db, config } = deps;
+  const log = deps.log.child({ component: 'monitoring-writer' });
+  const metrics: MonitoringWriterMetrics = monitoringWriterMetrics(deps.metrics.registry);
+  const partitions: PartitionManager = createPartitionManager({
+    db,
+    log: deps.log,
+    retentionDays: config.retentionDays,
+    aheadDays: config.partitionsAheadDays,
+  });
+  const dictionary: SeriesDictionary = createSeriesDictionary({ db });
+  const batchMax = Math.max(1, config.writeBatchMax);
+
+  let queue: Pending[] = [];
+  let queuedRows = 0;
+  const waiters: Waiter[] = [];
+  let stopping = false;
+  let wake: (() => void) | undefined;
+
+  const setGauge = () => metrics.queueRows.set(queuedRows);
+
+  /** Room for `rows`: under the maximum, or anything at all when the queue is empty (never a deadlock). */
+  const fits = (rows: number) => queuedRows === 0 || queuedRows + rows <= config.writeQueueMax;
+
+  const enqueue = (p: Pending) => {
+    queue.push(p);
+    queuedRows += p.rows;
+    setGauge();
+    wake?.();
+  };
+
+  /** First come, first served: a waiting batch is never overtaken by a later one. */
+  const admitWaiters = () => {
+    while (waiters.length > 0 && fits(waiters[0].pending.rows)) {
+      const w = waiters.shift()!;
+      if (w.timer) clearTimeout(w.timer);
+      enqueue(w.pending);
+    }
+  };
+
+  const overloaded = (rows: number) =>
+    new IngestOverloaded(
+      `The monitoring write queue is full (${queuedRows} of ${config.writeQueueMax} rows waiting); ` +
+        `${rows} rows not accepted within ${config.writeWaitMs} ms. Retry later.`,
+    );
+
+  const wait = (p: Pending) => {
+    if (config.writeWaitMs <= 0) {
+      p.reject(overloaded(p.rows));
+      return;
+    }
+    const waiter: Waiter = {
+      pending: p,
+      timer: setTimeout(() => {
+        const i = waiters.indexOf(waiter);
+        if (i < 0) return;
+        waiters.splice(i, 1);
+        metrics.overloaded.inc();
+        p.reject(overloaded(p.rows));
+        admitWaiters(); // the one that timed out may have been the big one at the head
+      }, config.writeWaitMs),
+    };
+    waiters.push(waiter);
+  };
+
+  /** Rejection of a batch that failed on its own: transient conditions are 503, the rest stays as it is (500). */
+  const failure = (err: unknown): unknown => {
+    const e = err as { name?: string; original?: { code?: string }; parent?: { code?: string } };
+    const code = e.original?.code ?? e.parent?.code;
+    const connection = typeof e.name === 'string' && /^Sequelize(Connection|.*Timeout)/.test(e.name);
+    if (connection || (code && TRANSIENT_CODES.has(code))) {
+      const out = new MonitoringStoreUnavailable('The monitoring store is unavailable; nothing of the batch was stored. Retry later.');
+      out.cause = err;
+      return out;
+    }
+    return err;
+  };
+
+  /** Days (as epoch seconds of their start) touched by the group, for the partition manager. */
+  const daysOf = (group: readonly Pending[]): number[] => {
+    const days = new Set<number>();
+    let last = NaN;
+    for (const { batch } of group) {
+      for (const rows of [batch.samples, batch.events]) {
+        for (let i = 0; i < rows.length; i++) {
+          const d = Math.floor(rows[i].ts / 86_400);
+          if (d !== last) days.add((last = d));
+        }
+      }
+    }
+    return [...days].filter(Number.isFinite).map((d) => d * 86_400);
+  };
+
+  /** Marks the batch ids as stored; true at index i when batch i had been stored before (or twice in the group). */
+  const claimBatchIds = async (tx: Transaction, group: readonly Pending[]): Promise<boolean[]> => {
+    const ids = group.map((p) => p.batch.batchId).filter((id): id is string => id !== undefined);
+    if (ids.length === 0) return group.map(() => false);
+    const rows = await db.sequelize.query<{ batch_id: string }>(
+      `INSERT INTO monitoring_ingest_batches (batch_id) SELECT DISTINCT unnest($1::text[])
+       ON CONFLICT (batch_id) DO NOTHING RETURNING batch_id`,
+      { bind: [ids], type: QueryTypes.SELECT, transaction: tx },
+    );
+    const fresh = new Set(rows.map((r) => r.batch_id));
+    return group.map((p) => {
+      const id = p.batch.batchId;
+      if (id === undefined) return false;
+      return !fresh.delete(id); // a second batch with the same id in the group is a duplicate too
+    });
+  };
+
+  /** Samples through unnest, at most batchMax rows per statement; the rollups follow in the same statement. */
+  const writeSamples = async (tx: Transaction, group: readonly Pending[], skip: boolean[], ids: number[]): Promise<number> => {
+    let written = 0;
+    let sid: number[] = [];
+    let ts: number[] = [];
+    let value: number[] = [];
+    const send = async () => {
+      const [row] = await db.sequelize.query<{ n: number }>(SAMPLES_SQL, {
+        bind: [sid, ts, value],
+        type: QueryTypes.SELECT,
+        transaction: tx,
+      });
+      written += Number(row.n);
+      sid = [];
+      ts = [];
+      value = [];
+    };
+    let offset = 0;
+    for (let b = 0; b < group.length; b++) {
+      const samples = group[b].batch.samples;
+      if (!skip[b]) {
+        for (let i = 0; i < samples.length; i++) {
+          const s = samples[i];
+          sid.push(ids[offset + i]);
+          ts.push(s.ts);
+          value.push(s.value);
+          if (sid.length === batchMax) await send();
+        }
+      }
+      offset += samples.length;
+    }
+    if (sid.length > 0) await send();
+    return written;
+  };
+
+  const writeEvents = async (tx: Transaction, group: readonly Pending[], skip: boolean[]): Promise<number> => {
+    const events = group.flatMap((p, b) => (skip[b] ? [] : p.batch.events));
+    for (let i = 0; i < events.length; i += batchMax) {
+      await db.sequelize.query(EVENTS_SQL, { bind: eventColumns(events, i, Math.min(i + batchMax, events.length)), transaction: tx });
+    }
+    return events.length;
+  };
+
+  /** The canonical samples and the events, for prediction: one outbox event per topic. */
+  const publish = async (tx: Transaction, group: readonly Pending[], skip: boolean[]) => {
+    const samples: { entity: { kind: string; id: string }; metric: string; ts: number; value: number }[] = [];
+    const events: EventRow[] = [];
+    for (let b = 0; b < group.length; b++) {
+      if (skip[b]) continue;
+      for (const s of group[b].batch.samples) {
+        if (s.canonical) samples.push({ entity: { kind: s.entity.kind, id: s.entity.id }, metric: s.metric, ts: s.ts, value: s.value });
+      }
+      for (const e of group[b].batch.events) events.push(e);
+    }
+    const out = [];
+    if (samples.length) out.push({ topic: 'monitoring.samples', payload: samples });
+    if (events.length) out.push({ topic: 'monitoring.events', payload: events });
+    await appendToOutbox(tx, out, deps.relay);
+  };
+
+  /** One transaction for the whole group; resolves to the receipts, or throws and stores nothing. */
+  const writeGroup = async (group: readonly Pending[]): Promise<IngestReceipt[]> => {
+    // Outside the transaction, each in its own statement: created partitions and series ids
+    // stay valid whatever the transaction does.
+    await partitions.ensureDays(daysOf(group));
+    const ids = await dictionary.idsOf(group.map((p) => p.batch.samples));
+    const done = metrics.flushSeconds.startTimer();
+    const { skip, samples, events } = await db.transaction(async (tx) => {
+      const skip = await claimBatchIds(tx, group);
+      const samples = await writeSamples(tx, group, skip, ids);
+      const events = await writeEvents(tx, group, skip);
+      await publish(tx, group, skip);
+      return { skip, samples, events };
+    });
+    done();
+    metrics.rowsWritten.inc({ kind: 'sample' }, samples);
+    metrics.rowsWritten.inc({ kind: 'event' }, events);
+    return group.map((p, i) =>
+      skip[i]
+        ? { samples: 0, events: 0, duplicate: true }
+        : { samples: p.batch.samples.length, events: p.batch.events.length, duplicate: false },
+    );
+  };
+
+  /** Never splits a batch; when a group fails, each batch is tried on its own so one bad batch fails alone. */
+  const flush = async (group: Pending[]): Promise<void> => {
+    try {
+      const receipts = await writeGroup(group);
+      group.forEach((p, i) => p.resolve(receipts[i]));
+    } catch (err) {
+      if (group.length === 1) {
+        metrics.failures.inc();
+        log.warn({ err, rows: group[0].rows, batchId: group[0].batch.batchId }, 'monitoring batch not stored');
+        group[0].reject(failure(err));
+        return;
+      }
+      log.warn({ err, batches: group.length }, 'monitoring group write failed; writing its batches one by one');
+      for (const p of group) await flush([p]);
+    }
+  };
+
+  const loop = (async () => {
+    for (;;) {
+      if (queue.length === 0) {
+        if (stopping && waiters.length === 0) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      const group = queue;
+      queue = [];
+      queuedRows = 0;
+      setGauge();
+      admitWaiters(); // they fill the queue while this group is written: the next group commit
+      await flush(group);
+    }
+  })();
+
+  return {
+    write(batch) {
+      if (stopping) return Promise.reject(new MonitoringWriterStopped());
+      const rows = batch.samples.length + batch.events.length;
+      if (rows === 0 && batch.batchId === undefined) return Promise.resolve({ samples: 0, events: 0, duplicate: false });
+      return new Promise<IngestReceipt>((resolve, reject) => {
+        const p: Pending = { batch, rows, resolve, reject };
+        if (waiters.length === 0 && fits(rows)) enqueue(p);
+        else wait(p);
+      });
+    },
+    async start() {
+      partitions.start();
+    },
+    async stop() {
+      stopping = true;
+      partitions.stop();
+      wake?.();
+      await loop;
+    },
+  };
+}
