@@ -186,8 +186,10 @@ function memUtil(fresh: readonly InputState[]): Out[] {
   if (pct.length) return [{ metric: 'mem_util', value: pct[0].value, time: pct[0].time }];
   const states = valued(fresh.filter((e) => e.type === 'memory'));
   const used = states.find((e) => e.typeInstance === 'used');
+  // Without `free` the states seen are a part of a reading (split over two bodies): no ratio.
+  const free = states.find((e) => e.typeInstance === 'free');
   const total = sum(states);
-  if (!used || !(total > 0)) return [];
+  if (!used || !free || !(total > 0)) return [];
   return [{ metric: 'mem_util', value: (100 * used.value) / total, time: newest(states) }];
 }
 
@@ -200,7 +202,7 @@ function swapUtil(fresh: readonly InputState[]): Out[] {
   if (pct.length) return [{ metric: 'swap_util', value: pct[0].value, time: pct[0].time }];
   const states = valued(fresh.filter((e) => e.type === 'swap' && ['used', 'free', 'cached'].includes(e.typeInstance)));
   const used = states.find((e) => e.typeInstance === 'used');
-  if (!used) return [];
+  if (!used || !states.some((e) => e.typeInstance === 'free')) return [];
   const total = sum(states);
   return [{ metric: 'swap_util', value: total > 0 ? (100 * used.value) / total : 0, time: newest(states) }];
 }

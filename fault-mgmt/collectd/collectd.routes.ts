@@ -5,7 +5,8 @@
  * looks at the status. Invalid bodies: 400 with `invalidEntries`, nothing stored.
  */
 import type { Request, RequestHandler, Router } from 'express';
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { rejectedCounter, sharedCounter } from '../monitoring.metrics.ts';
 import type { Config } from '../../platform/config/config.ts';
 import { BadRequest, ProblemError } from '../../platform/http/problem-details.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -26,21 +27,12 @@ export interface CollectdMetrics {
 
 export function collectdMetrics(registry: Registry): CollectdMetrics {
   return {
-    values: counter(registry, 'vnfm_monitoring_collectd_values_total', 'collectd values posted to /collectd, by result', ['result']),
-    rejected: counter(registry, 'vnfm_monitoring_rejected_total', 'Ingest requests or messages rejected, by endpoint and reason', [
-      'endpoint',
-      'reason',
-    ]),
-    notifications: counter(registry, 'vnfm_monitoring_collectd_notifications_total', 'collectd notifications posted to /collectd/notify, by result', [
+    values: sharedCounter(registry, 'vnfm_monitoring_collectd_values_total', 'collectd values posted to /collectd, by result', ['result']),
+    rejected: rejectedCounter(registry),
+    notifications: sharedCounter(registry, 'vnfm_monitoring_collectd_notifications_total', 'collectd notifications posted to /collectd/notify, by result', [
       'result',
     ]),
   };
-}
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
 export interface CollectdRoutesDeps {

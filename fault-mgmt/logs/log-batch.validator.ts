@@ -1,4 +1,4 @@
-import { BadRequest } from '../../platform/http/problem-details.ts';
+import { BadRequest, InvalidBatch, type InvalidEntry } from '../../platform/http/problem-details.ts';
 import type { GivenEntity } from './log-event.factory.ts';
 
 /**
@@ -21,18 +21,11 @@ const ENTITY_KEYS = ['host', 'vm', 'vnfInstanceId', 'vnfcInstanceId'] as const;
 /** ProblemDetails lists at most this many invalid entries. */
 const MAX_REPORTED = 20;
 
-export interface InvalidEntry {
-  readonly index: number;
-  readonly reason: string;
-}
 
-/** 400 whose ProblemDetails carries `invalidEntries` (the first 20). */
-export class InvalidLogBatch extends BadRequest {
-  constructor(
-    detail: string,
-    readonly invalidEntries: readonly InvalidEntry[],
-  ) {
-    super(detail);
+/** 400 whose ProblemDetails carries `invalidEntries` (the first 20) and `invalidCount`. */
+export class InvalidLogBatch extends InvalidBatch {
+  constructor(entries: readonly InvalidEntry[], total: number) {
+    super('log line', entries, total);
   }
 }
 
@@ -136,7 +129,7 @@ export function validateLogBatch(body: unknown, now: number, maxFutureSeconds: n
     out.push({ time, message: line.message, entity });
   }
   if (invalidCount > 0) {
-    throw new InvalidLogBatch(`${invalidCount} of ${lines.length} lines are invalid; nothing was stored.`, invalid);
+    throw new InvalidLogBatch(invalid, invalidCount);
   }
   return { batchId, source, lines: out };
 }

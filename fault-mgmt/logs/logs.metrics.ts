@@ -1,4 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { rejectedCounter, sharedCounter } from '../monitoring.metrics.ts';
 
 /** Counters of the log receivers (POST /logs and syslog). */
 export interface LogsMetrics {
@@ -17,20 +18,11 @@ export interface LogsMetrics {
  */
 export function logsMetrics(registry: Registry): LogsMetrics {
   return {
-    logLines: counter(registry, 'vnfm_monitoring_log_lines_total', 'VNF log lines received on POST /logs, by result', ['result']),
-    rejected: counter(registry, 'vnfm_monitoring_rejected_total', 'Ingest requests or messages rejected, by endpoint and reason', [
-      'endpoint',
-      'reason',
-    ]),
-    syslogMessages: counter(registry, 'vnfm_monitoring_syslog_messages_total', 'Syslog messages received, by transport and result', [
+    logLines: sharedCounter(registry, 'vnfm_monitoring_log_lines_total', 'VNF log lines received on POST /logs, by result', ['result']),
+    rejected: rejectedCounter(registry),
+    syslogMessages: sharedCounter(registry, 'vnfm_monitoring_syslog_messages_total', 'Syslog messages received, by transport and result', [
       'transport',
       'result',
     ]),
   };
-}
-
-function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: L[]): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
 }

@@ -1,7 +1,6 @@
 import type { Router } from 'express';
 import type { Config } from '../../platform/config/config.ts';
-import { sendProblem } from '../../platform/http/error.middleware.ts';
-import { problemOf, ProblemError, type ProblemDetails } from '../../platform/http/problem-details.ts';
+import { ProblemError } from '../../platform/http/problem-details.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { PlatformMetrics } from '../../platform/metrics.ts';
 import type { EntityResolver, EventRow, MonitoringSink } from '../monitoring.types.ts';
@@ -68,14 +67,7 @@ export function logRoutes(deps: LogRoutesDeps): (router: Router) => void {
       } catch (err) {
         if (!(err instanceof ProblemError)) throw err;
         metrics.rejected.inc({ endpoint: 'logs', reason: err instanceof InvalidLogBatch ? 'invalid_entries' : 'invalid_body' });
-        if (!(err instanceof InvalidLogBatch)) throw err;
-        // The shared problem middleware renders status/title/detail only; the entries go here.
-        const problem: ProblemDetails & { invalidEntries: InvalidLogBatch['invalidEntries'] } = {
-          ...problemOf(err),
-          invalidEntries: err.invalidEntries,
-        };
-        sendProblem(res, problem);
-        return;
+        throw err;
       }
       const { events, unmatched } = eventsOfBatch(batch, deps.catalogue, deps.resolver);
       let receipt = { events: 0, duplicate: false };

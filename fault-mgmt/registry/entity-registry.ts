@@ -3,7 +3,7 @@ import type { Counter } from 'prom-client';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { PlatformMetrics } from '../../platform/metrics.ts';
-import { sharedCounter } from '../alertmanager/alertmanager.metrics.ts';
+import { sharedCounter } from '../monitoring.metrics.ts';
 import type { EntityResolver, ResolvedEntity } from '../monitoring.types.ts';
 import { buildEntityIndex, resolveName, type EntityIndex } from './entity-index.ts';
 import { flushUnknownCounts, loadEntities, saveEntities, type UnknownCount } from './entity.repository.ts';

@@ -3,7 +3,7 @@
  * test fold (a row's target looks H steps ahead, so train rows within H of the test fold would
  * see test labels), and a chronological train / validation / hold-out split.
  */
-import { SeededRng } from '../synthetic/seeded-rng.ts';
+import { SeededRng } from '../../platform/seeded-rng.ts';
 
 /** Half-open row range [start, end). */
 export interface IndexRange {

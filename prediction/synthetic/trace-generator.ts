@@ -8,7 +8,7 @@
  * Rows are ~5 s apart when calm and 5-13 s apart under stress.
  */
 import type { Trace, TraceRow } from '../dataset/trace.ts';
-import { SeededRng } from './seeded-rng.ts';
+import { SeededRng } from '../../platform/seeded-rng.ts';
 
 export interface SyntheticTraceOptions {
   seed?: number;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { QueryTypes } from 'sequelize';
 import { jsonText, pathsOf, RawJson, SeededRandom, valueAt, withValue, type Json } from '../support/bad-input.ts';
-import { alertmanagerBody, collectdCycle, collectdValueCount, logsBody, type LogsBody } from '../support/monitoring-bodies.ts';
+import { tackerAlert, webhookBody } from '../support/alertmanager-bodies.ts';
+import { collectdCycle, collectdValueCount, logsBody, type LogsBody } from '../support/monitoring-bodies.ts';
 import { startMonitoringService, type MonitoringTestService } from '../support/monitoring-service.ts';
 
 /**
@@ -54,7 +55,10 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     path: '/alertmanager',
-    valid: (i) => alertmanagerBody(`fz${i}-`, 2, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()) as unknown as Json,
+    valid: (i) => {
+      const startsAt = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+      return webhookBody([0, 1].map((n) => tackerAlert({ fingerprint: `fz${i}-${n}`, startsAt }))) as Json;
+    },
     entries: (b) => b.alerts,
     withEntries: (b, e) => ({ ...b, alerts: e }),
     badEntry: { status: 'burning', labels: { a: 'b' }, annotations: {}, startsAt: 'now', endsAt: '', generatorURL: '', fingerprint: 'x' },

@@ -1,6 +1,6 @@
 /**
  * Factories of valid monitoring feed bodies, shaped as the real tools send them
- * (collectd 5.12 write_http JSON, Alertmanager 0.25 webhook v4, our POST /logs).
+ * (collectd 5.12 write_http JSON, our POST /logs; Alertmanager's are in alertmanager-bodies.ts).
  */
 
 export interface CollectdValueList {
@@ -58,35 +58,4 @@ export function logsBody(host: string, time: number, n: number): LogsBody {
     message: `2021-06-05T00:01:23.595575 [NAS    ] [I] ${i % 2 === 0 ? T3413_LINE : BROKEN_PIPE_LINE}`,
   }));
   return { host, lines };
-}
-
-export interface AlertmanagerAlert {
-  status: 'firing' | 'resolved';
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  endsAt: string;
-  generatorURL: string;
-  fingerprint: string;
-}
-
-/** A webhook body of `n` firing alerts with Tacker's FM labels; fingerprints `${prefix}NN`. */
-export function alertmanagerBody(prefix: string, n: number, startsAt = new Date().toISOString()) {
-  const alerts: AlertmanagerAlert[] = Array.from({ length: n }, (_, i) => ({
-    status: 'firing',
-    labels: {
-      alertname: 'VnfFmAlarm', receiver_type: 'tacker', function_type: 'vnffm', perceived_severity: 'WARNING',
-      event_type: 'PROCESSING_ERROR_ALARM', vnf_instance_id: 'c70aaf4f-bc94-44aa-9de5-861909b0efa0', vnfc_info_id: `VDU1-${i}`,
-    },
-    annotations: { probable_cause: 'T3413 expired', fault_type: 'Server Down', fault_details: 'paging failures' },
-    startsAt,
-    endsAt: '0001-01-01T00:00:00Z',
-    generatorURL: '',
-    fingerprint: `${prefix}${String(i).padStart(2, '0')}`,
-  }));
-  return {
-    receiver: 'vnfm', status: 'firing', alerts,
-    groupLabels: { alertname: 'VnfFmAlarm' }, commonLabels: { alertname: 'VnfFmAlarm' }, commonAnnotations: {},
-    externalURL: 'http://127.0.0.1:9093', version: '4', groupKey: '{}:{alertname="VnfFmAlarm"}', truncatedAlerts: 0,
-  };
 }

@@ -154,3 +154,16 @@ test('virt plugin: the VM is plugin_instance or the host field; vCPU-relative CP
   assert.deepEqual(q.batch.samples[0].entity, { kind: 'vm', id: 'vm-7' });
   assert.equal(q.batch.samples[0].metric, 'virt/memory-rss');
 });
+
+test('a memory or swap reading split over two bodies gives no ratio until its free state arrives', () => {
+  const vl = (plugin: string, type: string, ti: string, value: number, time: number) => ({
+    values: [value], dstypes: ['gauge'], dsnames: ['value'], time, interval: 2, host: 'compute-a', plugin, plugin_instance: '', type, type_instance: ti,
+  });
+  const state = createCollectdState();
+  const first = canonical(ingest([vl('memory', 'memory', 'used', 4e9, 1795618600), vl('swap', 'swap', 'used', 1e9, 1795618600)], false, state).batch.samples);
+  assert.equal(first.mem_util, undefined, 'used alone is not 100 %');
+  assert.equal(first.swap_util, undefined);
+  const second = canonical(ingest([vl('memory', 'memory', 'free', 12e9, 1795618600.1), vl('swap', 'swap', 'free', 3e9, 1795618600.1)], false, state).batch.samples);
+  close(second.mem_util, 25, 1795618600.1, 'mem_util');
+  close(second.swap_util, 25, 1795618600.1, 'swap_util');
+});

@@ -122,7 +122,8 @@ describe('POST /logs', () => {
     });
     assert.equal(res.status, 400);
     assert.match(res.headers['content-type'], /application\/problem\+json/);
-    assert.equal(res.body.detail, '8 of 9 lines are invalid; nothing was stored.');
+    assert.match(res.body.detail, /^8 invalid log lines; nothing of the batch was stored \(first: #/);
+    assert.equal(res.body.invalidCount, 8);
     assert.deepEqual(
       res.body.invalidEntries.map((e: { index: number }) => e.index),
       [1, 2, 3, 4, 5, 6, 7, 8],
