@@ -1,4 +1,3 @@
-import { Agent, request } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -11,13 +10,8 @@ import type { EntityRef, SampleRow } from '../fault-mgmt/monitoring.types.ts';
 import { createMonitoringWriter } from '../fault-mgmt/store/monitoring-writer.ts';
 import { startService } from '../vnfm-plugin/service.ts';
 import { openTestDatabase, testLog } from '../tests/support/test-database.ts';
+import { forkSenders, HOSTS, INTERVAL, SENDERS, type Senders } from './ingest-senders.ts';
 
-/** Parallel HTTP senders, as the issue asks. */
-const SENDERS = 10;
-/** Hosts whose collectd posts to the plugin; each body is one host's value lists (~500 values). */
-const HOSTS = 200;
-/** collectd Interval: each round of bodies is 10 s of data later than the previous one. */
-const INTERVAL = 10;
 const DEFAULT_SECONDS = 20;
 const SOAK_REPORT_MS = 30_000;
 
@@ -43,8 +37,8 @@ function parseOptions(args: readonly string[]): Options {
  * plugin (started in-process on a fresh database of DATABASE_URL) by 10 concurrent
  * senders; "stored" is what monitoring_samples holds once every request was answered.
  * Then the same rows are exported, the table emptied, and the rows COPYed back into the
- * same (partitioned, indexed) table: the ceiling of the database itself. Senders and the
- * service share this process and its CPU, as the store writer and the receivers do.
+ * same (partitioned, indexed) table: the ceiling of the database itself. The senders run
+ * in a child process (ingest-senders.ts), so this process's CPU time is the service's.
  */
 export async function benchIngest(args: readonly string[] = []): Promise<unknown> {
   const opts = parseOptions(args);
@@ -64,43 +58,47 @@ export async function benchIngest(args: readonly string[] = []): Promise<unknown
   });
   const service = await startService(config, testLog);
   try {
-    const bodies = collectdBodies(Math.floor(Date.now() / 1000 / INTERVAL) * INTERVAL - 86_400);
-    const sender = new Sender(`${service.url}/collectd`);
-    const probe = await sender.post(bodies.next());
-    if (probe === 404 || probe === 405) {
-      console.log(`ingest: POST /collectd answers ${probe}: not wired into the service yet; measuring COPY only`);
-      await fillDirect(t.db, opts.seconds / 2);
+    const senders = await forkSenders(`${service.url}/collectd`, Math.floor(Date.now() / 1000 / INTERVAL) * INTERVAL - 86_400);
+    try {
+      const probe = await senders.run(0, undefined, 1);
+      const status = Number(Object.keys(probe.statuses)[0] ?? 204);
+      if (status === 404 || status === 405) {
+        console.log(`ingest: POST /collectd answers ${status}: not wired into the service yet; measuring COPY only`);
+        await fillDirect(t.db, opts.seconds / 2);
+        const copy = await measureCopy(t.url);
+        console.log(`copy ${copy.perSecond} values/s (${copy.rows} rows); writer alone ${direct} values/s, ratio ${(direct / copy.perSecond).toFixed(2)}`);
+        return { writerAlone: direct, copy };
+      }
+      // Warm-up: one body of every host (its series created), then a few seconds (code optimised).
+      await senders.run(0, undefined, HOSTS);
+      await senders.run(3);
+      const before = await storedRows(t.db);
+      const cpu = process.cpuUsage();
+      const run = await senders.run(opts.seconds);
+      const used = process.cpuUsage(cpu);
+      const stored = (await storedRows(t.db)) - before;
+      const perSecond = Math.round(stored / run.seconds);
+      const serviceMicros = used.user + used.system;
+      console.log(
+        `service process: ${((serviceMicros / 1e6 / run.seconds) * 100).toFixed(0)} % of one CPU, ` +
+          `${(serviceMicros / stored).toFixed(2)} µs per value stored; sender process: ` +
+          `${((run.senderCpuMicros / 1e6 / run.seconds) * 100).toFixed(0)} % of one CPU`,
+      );
+      console.log(
+        `HTTP: ${run.posts} bodies (${run.values} values) in ${run.seconds.toFixed(1)} s from ${SENDERS} senders, ` +
+          `${run.failed} not answered 204 ${JSON.stringify(run.statuses)}; ${stored} rows stored = ${perSecond} values/s`,
+      );
+      console.log(await writerFigures(service.url));
       const copy = await measureCopy(t.url);
-      console.log(`copy ${copy.perSecond} values/s (${copy.rows} rows); writer alone ${direct} values/s, ratio ${(direct / copy.perSecond).toFixed(2)}`);
-      return { writerAlone: direct, copy };
+      const ratio = perSecond / copy.perSecond;
+      let soak: SoakReport | undefined;
+      if (opts.soakSeconds) soak = await runSoak(senders, perSecond / 2, opts.soakSeconds);
+      console.log(`ingest: ${perSecond} values/s, copy ${copy.perSecond} values/s, ratio ${ratio.toFixed(2)}`);
+      return { writerAlone: direct, http: { ...run, stored, perSecond }, copy, ratio: Number(ratio.toFixed(2)), soak };
+    } finally {
+      await senders.close();
     }
-    // Warm-up: one body of every host (its series created), then a few seconds (code optimised).
-    await sender.run(bodies, 0, undefined, HOSTS);
-    await sender.run(bodies, 3, undefined);
-    const before = await storedRows(t.db);
-    const cpu = process.cpuUsage();
-    const run = await sender.run(bodies, opts.seconds, undefined);
-    const used = process.cpuUsage(cpu);
-    const stored = (await storedRows(t.db)) - before;
-    const perSecond = Math.round(stored / run.seconds);
-    console.log(
-      `this process (senders + service): ${(((used.user + used.system) / 1e6 / run.seconds) * 100).toFixed(0)} % of one CPU, ` +
-        `${((used.user + used.system) / run.values).toFixed(1)} µs per value posted`,
-    );
-    console.log(
-      `HTTP: ${run.posts} bodies (${run.values} values) in ${run.seconds.toFixed(1)} s from ${SENDERS} senders, ` +
-        `${run.failed} not answered 204 ${JSON.stringify(run.statuses)}; ${stored} rows stored = ${perSecond} values/s`,
-    );
-    console.log(await writerFigures(service.url));
-    const copy = await measureCopy(t.url);
-    const ratio = perSecond / copy.perSecond;
-    let soak: SoakReport | undefined;
-    if (opts.soakSeconds) soak = await runSoak(sender, bodies, perSecond / 2, opts.soakSeconds);
-    sender.close();
-    console.log(`ingest: ${perSecond} values/s, copy ${copy.perSecond} values/s, ratio ${ratio.toFixed(2)}`);
-    return { writerAlone: direct, http: { ...run, stored, perSecond }, copy, ratio: Number(ratio.toFixed(2)), soak };
-  } finally {
-    await service.close();
+  } finally {    await service.close();
     await t.close();
   }
 }
@@ -123,112 +121,6 @@ async function storedRows(db: Database): Promise<number> {
     type: QueryTypes.SELECT,
   });
   return Number(row.n);
-}
-
-/** The write_http body of one host: gauge value lists as collectd 5.12 sends them, `time` left open. */
-function hostBodyTemplate(host: string): { parts: string[]; values: number } {
-  const lists: unknown[] = [];
-  const add = (plugin: string, pi: string, type: string, ti: string, dsnames: string[], values: number[]) =>
-    lists.push({ values, dstypes: dsnames.map(() => 'gauge'), dsnames, time: '@T@', interval: INTERVAL, host, plugin, plugin_instance: pi, type, type_instance: ti });
-  const cpuStates = ['user', 'system', 'idle', 'wait', 'nice', 'interrupt', 'softirq', 'steal'];
-  for (let cpu = 0; cpu < 48; cpu++) {
-    for (const [i, s] of cpuStates.entries()) add('cpu', String(cpu), 'percent', s, ['value'], [s === 'idle' ? 71.5 - cpu / 10 : (i * 3.7 + cpu) % 9]);
-  }
-  for (const [i, s] of ['used', 'buffered', 'cached', 'free', 'slab_recl', 'slab_unrecl'].entries()) add('memory', '', 'memory', s, ['value'], [1e9 * (i + 1.5)]);
-  for (const [i, s] of ['used', 'free', 'cached'].entries()) add('swap', '', 'swap', s, ['value'], [1e8 * (i + 1)]);
-  add('load', '', 'load', '', ['shortterm', 'midterm', 'longterm'], [0.52, 0.61, 0.7]);
-  for (let m = 0; m < 30; m++) {
-    for (const [i, s] of ['used', 'free', 'reserved'].entries()) add('df', `mnt-${m}`, 'df_complex', s, ['value'], [1e10 * (i + 1) + m]);
-  }
-  for (const [i, s] of ['running', 'sleeping', 'zombies', 'stopped', 'paging', 'blocked'].entries()) add('processes', '', 'ps_state', s, ['value'], [i * 40]);
-  add('users', '', 'users', '', ['value'], [3]);
-  add('uptime', '', 'uptime', '', ['value'], [123456]);
-  const values = lists.reduce<number>((n, l) => n + (l as { values: number[] }).values.length, 0);
-  return { parts: JSON.stringify(lists).split('"@T@"'), values };
-}
-
-interface Bodies {
-  /** The next body in round-robin over hosts; each full round is INTERVAL seconds later. */
-  next(): { body: string; values: number };
-}
-
-function collectdBodies(start: number): Bodies {
-  const templates = Array.from({ length: HOSTS }, (_, h) => hostBodyTemplate(`bench-compute-${String(h).padStart(3, '0')}`));
-  let i = 0;
-  return {
-    next() {
-      const host = i % HOSTS;
-      const time = (start + Math.floor(i / HOSTS) * INTERVAL + 0.125).toFixed(3);
-      i++;
-      return { body: templates[host].parts.join(time), values: templates[host].values };
-    },
-  };
-}
-
-interface RunResult {
-  posts: number;
-  values: number;
-  failed: number;
-  statuses: Record<string, number>;
-  seconds: number;
-}
-
-class Sender {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: SENDERS });
-  private readonly url: URL;
-  constructor(url: string) {
-    this.url = new URL(url);
-  }
-
-  post(b: { body: string }): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { agent: this.agent, host: this.url.hostname, port: this.url.port, path: this.url.pathname, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(b.body) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(b.body);
-    });
-  }
-
-  /**
-   * SENDERS senders post one body after another for `seconds` (or until `posts` bodies
-   * were sent), at most `perSecond` values/s together.
-   */
-  async run(bodies: Bodies, seconds: number, perSecond: number | undefined, posts?: number): Promise<RunResult> {
-    const out: RunResult = { posts: 0, values: 0, failed: 0, statuses: {}, seconds: 0 };
-    const start = performance.now();
-    const end = start + seconds * 1000;
-    let started = 0;
-    const one = async () => {
-      while (posts !== undefined ? started++ < posts : performance.now() < end) {
-        const b = bodies.next();
-        const status = await this.post(b);
-        out.posts++;
-        out.values += b.values;
-        if (status !== 204) {
-          out.failed++;
-          out.statuses[status] = (out.statuses[status] ?? 0) + 1;
-        }
-        if (perSecond) {
-          // Paced: this sender's share of the rate.
-          const due = start + ((out.values / perSecond) * 1000);
-          const wait = due - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: SENDERS }, one));
-    out.seconds = (performance.now() - start) / 1000;
-    return out;
-  }
-
-  close() {
-    this.agent.destroy();
-  }
 }
 
 /** Rows exported with COPY TO, the table emptied, and the same rows COPYed back into it. */
@@ -314,32 +206,25 @@ interface SoakReport {
   heapGrowthMb: number;
 }
 
-/** At `perSecond` for `seconds`: RSS and heap every 30 s, and how much they grew after the first report. */
-async function runSoak(sender: Sender, bodies: Bodies, perSecond: number, seconds: number): Promise<SoakReport> {
+/** At `perSecond` for `seconds`: the service process's RSS and heap every 30 s, and how much they grew after the first report. */
+async function runSoak(senders: Senders, perSecond: number, seconds: number): Promise<SoakReport> {
   console.log(`soak: ${Math.round(perSecond)} values/s for ${seconds} s; memory every ${SOAK_REPORT_MS / 1000} s`);
   const report: SoakReport = { targetPerSecond: Math.round(perSecond), samples: [], rssGrowthMb: 0, heapGrowthMb: 0 };
   const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
   const start = performance.now();
-  let values = 0;
   let lastValues = 0;
   let lastAt = start;
   const timer = setInterval(() => {
     const now = performance.now();
     const m = process.memoryUsage();
+    const values = senders.progress.values;
     const s = { atSeconds: Math.round((now - start) / 1000), rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), valuesPerSecond: Math.round(((values - lastValues) * 1000) / (now - lastAt)) };
     lastValues = values;
     lastAt = now;
     report.samples.push(s);
     console.log(`soak ${s.atSeconds} s: rss ${s.rssMb} MB, heap used ${s.heapUsedMb} MB, ${s.valuesPerSecond} values/s posted`);
   }, SOAK_REPORT_MS);
-  const counting: Bodies = {
-    next() {
-      const b = bodies.next();
-      values += b.values;
-      return b;
-    },
-  };
-  const run = await sender.run(counting, seconds, perSecond).finally(() => clearInterval(timer));
+  const run = await senders.run(seconds, perSecond).finally(() => clearInterval(timer));
   const first = report.samples[0];
   const last = report.samples.at(-1);
   if (first && last) {

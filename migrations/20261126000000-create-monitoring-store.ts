@@ -7,8 +7,9 @@ import type { QueryInterface } from 'sequelize';
  * - monitoring_samples, monitoring_rollups_1m, monitoring_events: declaratively partitioned
  *   by time; the daily partitions are created ahead and dropped after the retention by
  *   fault-mgmt/store/partition-manager.ts, never here.
- * - monitoring_rollups_1m: count/sum/min/max/last per series and minute, kept up to date
- *   in the same statement that inserts the samples, for long ranges.
+ * - monitoring_rollups_1m: count/sum/min/max/last per series and minute, for long ranges;
+ *   recomputed from the samples by fault-mgmt/store/rollup-worker.ts (see the
+ *   monitoring_rollup_pending migration).
  * - monitoring_ingest_batches: ids of batches already stored, so a client that retries a
  *   batch (same batchId) does not store it twice.
  * - monitoring_alerts: Alertmanager alerts, one row per (fingerprint, startsAt).

@@ -6,6 +6,7 @@ export interface MonitoringWriterMetrics {
   readonly flushSeconds: Histogram;
   readonly failures: Counter;
   readonly overloaded: Counter;
+  readonly sampleWrites: Counter<'method'>;
 }
 
 /** The write side's metrics on the plugin's registry (reused when a second writer shares the registry). */
@@ -47,6 +48,14 @@ export function monitoringWriterMetrics(registry: Registry): MonitoringWriterMet
       new Counter({
         name: 'vnfm_monitoring_write_overloaded_total',
         help: 'Batches refused because the write queue stayed full for MONITORING_WRITE_WAIT_MS (503)',
+        registers: [registry],
+      }),
+    sampleWrites:
+      existing<Counter<'method'>>('vnfm_monitoring_sample_writes_total') ??
+      new Counter({
+        name: 'vnfm_monitoring_sample_writes_total',
+        help: 'Write transactions with samples, by how the samples were stored (copy, or insert when a sample was stored before or COPY is unavailable)',
+        labelNames: ['method'],
         registers: [registry],
       }),
   };

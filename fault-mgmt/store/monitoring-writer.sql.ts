@@ -1,31 +1,17 @@
 import type { EventRow } from '../monitoring.types.ts';
 
 /**
- * Inserts samples (series ids, epoch seconds, values as three parallel arrays) and folds
- * exactly the rows that were inserted into the 1-minute rollups, in one statement: a
- * sample already stored (same series and time) is skipped by ON CONFLICT DO NOTHING,
- * so it is not counted twice. Buckets are epoch-aligned minutes whatever the session
- * time zone (date_bin from the epoch). The data-modifying CTE runs even though the
- * final SELECT only counts the inserted rows.
+ * Inserts samples (series ids, epoch seconds, values as three parallel arrays); a sample
+ * already stored (same series and time) is skipped by ON CONFLICT DO NOTHING. Counts the
+ * rows inserted. The 1-minute rollups are not touched here: the writer marks the minutes
+ * in monitoring_rollup_pending and rollup-worker.ts recomputes them.
  */
 export const SAMPLES_SQL = `
 WITH ins AS (
   INSERT INTO monitoring_samples (series_id, ts, value)
   SELECT s, to_timestamp(t), v FROM unnest($1::int[], $2::float8[], $3::float8[]) AS u(s, t, v)
   ON CONFLICT (series_id, ts) DO NOTHING
-  RETURNING series_id, ts, value
-), rolled AS (
-  INSERT INTO monitoring_rollups_1m AS r (series_id, bucket, n, sum, min, max, last, last_ts)
-  SELECT series_id, date_bin('1 minute', ts, timestamptz '1970-01-01 00:00:00+00'),
-         count(*), sum(value), min(value), max(value), (array_agg(value ORDER BY ts DESC))[1], max(ts)
-    FROM ins GROUP BY 1, 2
-  ON CONFLICT (series_id, bucket) DO UPDATE SET
-    n = r.n + EXCLUDED.n,
-    sum = r.sum + EXCLUDED.sum,
-    min = LEAST(r.min, EXCLUDED.min),
-    max = GREATEST(r.max, EXCLUDED.max),
-    last = CASE WHEN EXCLUDED.last_ts >= r.last_ts THEN EXCLUDED.last ELSE r.last END,
-    last_ts = GREATEST(r.last_ts, EXCLUDED.last_ts)
+  RETURNING 1
 )
 SELECT count(*)::int AS n FROM ins`;
 

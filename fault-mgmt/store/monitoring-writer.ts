@@ -8,7 +8,9 @@ import type { Logger } from '../../platform/logger.ts';
 import type { PlatformMetrics } from '../../platform/metrics.ts';
 import type { EventRow, IngestBatch, IngestReceipt, MonitoringSink } from '../monitoring.types.ts';
 import { monitoringWriterMetrics, type MonitoringWriterMetrics } from './monitoring-writer.metrics.ts';
-import { EVENTS_SQL, SAMPLES_SQL, eventColumns } from './monitoring-writer.sql.ts';
+import { EVENTS_SQL, eventColumns } from './monitoring-writer.sql.ts';
+import { createRollupWorker, MARK_PENDING_SQL, minutesOf, type RollupWorker } from './rollup-worker.ts';
+import { copySamples, copySupported, insertSamples, type SampleColumns } from './sample-writes.ts';
 import { createPartitionManager, type PartitionManager } from './partition-manager.ts';
 import { createSeriesDictionary, type SeriesDictionary } from './series-dictionary.ts';
 
@@ -17,6 +19,8 @@ export interface MonitoringWriter extends MonitoringSink {
   start(): Promise<void>;
   /** Writes what is queued, then stops; later writes are refused. */
   stop(): Promise<void>;
+  /** Recomputes the 1-minute rollups of the minutes written (started and stopped with the writer). */
+  readonly rollups: RollupWorker;
 }
 
 /** The write queue stayed full for writeWaitMs: the client should retry shortly (RFC 9110 15.6.4). */
@@ -74,6 +78,9 @@ export function createMonitoringWriter(deps: {
   });
   const dictionary: SeriesDictionary = createSeriesDictionary({ db });
   const batchMax = Math.max(1, config.writeBatchMax);
+  const rollups = createRollupWorker({ db, log: deps.log });
+  /** Whether COPY is used: asked of the server on the first flush with samples (sample-writes.copySupported). */
+  let copyUsable: boolean | undefined;
 
   let queue: Pending[] = [];
   let queuedRows = 0;
@@ -172,38 +179,43 @@ export function createMonitoringWriter(deps: {
     });
   };
 
-  /** Samples through unnest, at most batchMax rows per statement; the rollups follow in the same statement. */
-  const writeSamples = async (tx: Transaction, group: readonly Pending[], skip: boolean[], ids: number[]): Promise<number> => {
-    let written = 0;
-    let sid: number[] = [];
-    let ts: number[] = [];
-    let value: number[] = [];
-    const send = async () => {
-      const [row] = await db.sequelize.query<{ n: number }>(SAMPLES_SQL, {
-        bind: [sid, ts, value],
-        type: QueryTypes.SELECT,
-        transaction: tx,
-      });
-      written += Number(row.n);
-      sid = [];
-      ts = [];
-      value = [];
-    };
+  /** The samples of the batches not skipped, as columns, and the minutes they touch. */
+  const sampleColumns = (group: readonly Pending[], skip: boolean[], ids: number[]) => {
+    const cols: SampleColumns = { sid: [], ts: [], value: [] };
     let offset = 0;
     for (let b = 0; b < group.length; b++) {
       const samples = group[b].batch.samples;
       if (!skip[b]) {
         for (let i = 0; i < samples.length; i++) {
           const s = samples[i];
-          sid.push(ids[offset + i]);
-          ts.push(s.ts);
-          value.push(s.value);
-          if (sid.length === batchMax) await send();
+          cols.sid.push(ids[offset + i]);
+          cols.ts.push(s.ts);
+          cols.value.push(s.value);
         }
       }
       offset += samples.length;
     }
-    if (sid.length > 0) await send();
+    return cols;
+  };
+
+  /**
+   * COPY where the server allows it, else (or when a sample was stored before) INSERT ...
+   * ON CONFLICT DO NOTHING; then the touched minutes are marked for the rollup worker, in
+   * the same transaction. Resolves to the rows stored.
+   */
+  const writeSamples = async (tx: Transaction, group: readonly Pending[], skip: boolean[], ids: number[]): Promise<number> => {
+    const cols = sampleColumns(group, skip, ids);
+    if (cols.sid.length === 0) return 0;
+    let written: number;
+    copyUsable ??= await copySupported(db, tx);
+    if (copyUsable && (await copySamples(db, tx, cols))) {
+      written = cols.sid.length;
+      metrics.sampleWrites.inc({ method: 'copy' });
+    } else {
+      written = await insertSamples(db, tx, cols, batchMax);
+      metrics.sampleWrites.inc({ method: 'insert' });
+    }
+    await db.sequelize.query(MARK_PENDING_SQL, { bind: [minutesOf(cols.ts)], transaction: tx });
     return written;
   };
 
@@ -301,14 +313,17 @@ export function createMonitoringWriter(deps: {
         else wait(p);
       });
     },
+    rollups,
     async start() {
       partitions.start();
+      rollups.start();
     },
     async stop() {
       stopping = true;
       partitions.stop();
       wake?.();
       await loop;
+      await rollups.stop();
     },
   };
 }

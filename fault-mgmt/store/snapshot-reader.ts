@@ -48,17 +48,24 @@ export function createSnapshotReader(deps: { db: Database }): SnapshotReader {
     },
 
     async snapshot({ kinds, id }) {
-      // The newest 1-minute rollup holds the last value (written with the samples); a series
-      // without one falls back to its newest sample.
+      // The newest 1-minute rollup holds the last value of every minute up to date; a newer
+      // sample can only be in a minute still marked pending (or after the newest rollup),
+      // so the newest sample from the earliest such minute on wins over the rollup. A
+      // series without rollups falls back to its newest sample.
       const rows = await db.sequelize.query<LatestRow>(
-        `SELECT s.entity_kind, s.entity_id, s.metric,
-                COALESCE(r.last, m.value) AS value, COALESCE(r.last_ts, m.ts) AS ts
+        `WITH p AS (SELECT min(bucket) AS first FROM monitoring_rollup_pending)
+         SELECT s.entity_kind, s.entity_id, s.metric,
+                COALESCE(m.value, r.last) AS value, COALESCE(m.ts, r.last_ts) AS ts
            FROM monitoring_series s
+           CROSS JOIN p
            LEFT JOIN LATERAL (
-             SELECT last, last_ts FROM monitoring_rollups_1m WHERE series_id = s.id ORDER BY bucket DESC LIMIT 1
+             SELECT bucket, last, last_ts FROM monitoring_rollups_1m WHERE series_id = s.id ORDER BY bucket DESC LIMIT 1
            ) r ON true
            LEFT JOIN LATERAL (
-             SELECT value, ts FROM monitoring_samples WHERE series_id = s.id AND r.last_ts IS NULL ORDER BY ts DESC LIMIT 1
+             SELECT value, ts FROM monitoring_samples
+              WHERE series_id = s.id
+                AND ts >= COALESCE(LEAST(p.first, r.bucket + interval '1 minute'), '-infinity')
+              ORDER BY ts DESC LIMIT 1
            ) m ON true
           WHERE s.canonical AND s.entity_kind = ANY($1::text[]) AND ($2::text IS NULL OR s.entity_id = $2)
           ORDER BY s.entity_kind, s.entity_id, s.metric`,

@@ -64,6 +64,28 @@ const EVENT_COLUMN: Record<EntityKind, string> = { host: 'host', vm: 'vm', vnf: 
 const WINDOW = (column: string) => `floor(extract(epoch FROM ${column}) / $2::int)::bigint`;
 
 /**
+ * The 1-minute rows of the series `$1` over [to_timestamp($3), to_timestamp($4)): the stored
+ * rollups of the minutes that are up to date, and for the minutes still marked in
+ * monitoring_rollup_pending (written since their last recomputation) the same aggregates
+ * computed from the raw samples, so a rollup read never misses or double-counts a sample.
+ * The range bounds are whole minutes (the rollup path needs a step that is a multiple of 60).
+ */
+const ROLLUP_MINUTES = `(
+  WITH pending AS (
+    SELECT bucket FROM monitoring_rollup_pending WHERE bucket >= to_timestamp($3) AND bucket < to_timestamp($4)
+  )
+  SELECT series_id, bucket, n, sum, min, max, last, last_ts FROM monitoring_rollups_1m
+   WHERE series_id = ANY($1::int[]) AND bucket >= to_timestamp($3) AND bucket < to_timestamp($4)
+     AND bucket NOT IN (SELECT bucket FROM pending)
+  UNION ALL
+  SELECT s.series_id, p.bucket, count(*), sum(s.value), min(s.value), max(s.value),
+         (array_agg(s.value ORDER BY s.ts DESC))[1], max(s.ts)
+    FROM pending p JOIN monitoring_samples s
+      ON s.ts >= p.bucket AND s.ts < p.bucket + interval '1 minute' AND s.series_id = ANY($1::int[])
+   GROUP BY 1, 2
+) m`;
+
+/**
  * One statement per (table, aggregation); each returns (series_id, k, v) for the series
  * `$1` (int[]), step `$2`, range [to_timestamp($3), to_timestamp($4)).
  * Rollups: mean = sum/n over the minutes of the window, last = the value with the latest last_ts.
@@ -71,8 +93,9 @@ const WINDOW = (column: string) => `floor(extract(epoch FROM ${column}) / $2::in
 function windowSql(table: 'raw' | 'rollup', agg: GaugeAggregation): string {
   const raw = table === 'raw';
   const time = raw ? 'ts' : 'bucket';
-  const from = `FROM ${raw ? 'monitoring_samples' : 'monitoring_rollups_1m'}
-    WHERE series_id = ANY($1::int[]) AND ${time} >= to_timestamp($3) AND ${time} < to_timestamp($4)`;
+  const from = raw
+    ? `FROM monitoring_samples WHERE series_id = ANY($1::int[]) AND ts >= to_timestamp($3) AND ts < to_timestamp($4)`
+    : `FROM ${ROLLUP_MINUTES}`;
   if (agg === 'last') {
     const value = raw ? 'value' : 'last';
     const order = raw ? 'ts' : 'last_ts';

@@ -18,7 +18,7 @@ after(async () => {
 });
 beforeEach(async () => {
   await t.db.sequelize.query(
-    'TRUNCATE monitoring_samples, monitoring_rollups_1m, monitoring_events, monitoring_ingest_batches, outbox_events',
+    'TRUNCATE monitoring_samples, monitoring_rollups_1m, monitoring_rollup_pending, monitoring_events, monitoring_ingest_batches, outbox_events',
   );
 });
 
@@ -87,6 +87,10 @@ test('batches are stored whole and the rollups equal the aggregate of the raw sa
     { samples: 45, events: 0, duplicate: false },
   ]);
   await writer.stop();
+  // The rollups are recomputed off the write path: the minutes written are pending until then.
+  assert.equal(await count('monitoring_rollups_1m'), 0);
+  assert.ok((await writer.rollups.runOnce()) >= 2, 'the minutes written were marked');
+  assert.equal(await count('monitoring_rollup_pending'), 0);
   assert.equal(await count('monitoring_samples'), 95);
   assert.equal(await count('monitoring_events'), 2);
   const rollups = await t.db.sequelize.query(
@@ -112,6 +116,7 @@ test('a sample stored before (same series and time) is not stored again and not 
   // A retried body without batchId, plus a duplicate inside the same batch.
   await writer.write({ samples: [...rows, rows[3], ...samples(HOST_A, 'load1', T0 + 20, 2, 2)], events: [] });
   await writer.stop();
+  await writer.rollups.runOnce();
   assert.equal(await count('monitoring_samples'), 12);
   const r = await one<{ n: number; sum: number }>('SELECT sum(n)::int AS n, sum(sum) AS sum FROM monitoring_rollups_1m');
   const raw = await one<{ sum: number }>('SELECT sum(value) AS sum FROM monitoring_samples');

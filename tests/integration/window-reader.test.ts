@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EntityResolver } from '../../fault-mgmt/monitoring.types.ts';
 import { createWindowReader, type WindowQuery, type WindowReader } from '../../fault-mgmt/store/window-reader.ts';
+import { createRollupWorker } from '../../fault-mgmt/store/rollup-worker.ts';
+import { createSnapshotReader } from '../../fault-mgmt/store/snapshot-reader.ts';
 import { BadRequest } from '../../platform/http/problem-details.ts';
+import { QueryTypes } from 'sequelize';
 import { createDayPartitions, insertEvents, insertSamples, insertSeries } from '../support/monitoring-rows.ts';
-import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
 
 const T0 = 1_795_618_500; // 2026-11-25T14:55:00Z
 const HOLE = [200, 230] as const; // no cpu samples in [T0+200, T0+230)
@@ -193,4 +196,56 @@ describe('limits', () => {
       await assert.rejects(cpu(q), (err: unknown) => err instanceof BadRequest && message.test(err.detail));
     });
   }
+});
+
+describe('minutes still pending for the rollup worker', () => {
+  // compute-p's cpu_util over 3 minutes from T1, rollups computed; then late samples in the
+  // 2nd minute and a newer one in the 3rd, written without rollups and marked pending as the
+  // store writer does: the stored rollups of those minutes are stale.
+  const T1 = T0 + 3600;
+  const pendingCpu = (q: Partial<WindowQuery>) =>
+    reader.read({ entity: { kind: 'host', id: 'compute-p' }, metric: 'cpu_util', start: T1, end: T1 + 240, step: 60, fillLimit: 0, ...q });
+  before(async () => {
+    const id = await insertSeries(t.db, 'host', 'compute-p', 'cpu_util');
+    await insertSamples(t.db, id, Array.from({ length: 18 }, (_, i): [number, number] => [T1 + 1 + i * 10, (i * 7) % 11]));
+    await insertSamples(t.db, id, [[T1 + 119.5, 500], [T1 + 60.25, -40], [T1 + 90.5, 3]], false);
+    await insertSamples(t.db, id, [[T1 + 175, 12.5]], false);
+    await t.db.sequelize.query(
+      `INSERT INTO monitoring_rollup_pending SELECT to_timestamp(b), now() FROM unnest($1::float8[]) AS u(b)`,
+      { bind: [[T1 + 60, T1 + 120]] },
+    );
+  });
+
+  for (const agg of ['last', 'mean', 'min', 'max'] as const) {
+    test(`agg ${agg}: the rollup path reads a pending minute from the samples and equals the raw path`, async () => {
+      const raw = await pendingCpu({ agg, source: 'raw' });
+      const rolled = await pendingCpu({ agg, source: 'rollup' });
+      assertClose(rolled.values, raw.values, agg);
+      assert.deepEqual(rolled.quality, raw.quality);
+    });
+  }
+
+  test('the stored rollups of those minutes are stale indeed (the test can fail)', async () => {
+    const [row] = await t.db.sequelize.query<{ n: number }>(
+      `SELECT n FROM monitoring_rollups_1m r JOIN monitoring_series s ON s.id = r.series_id
+        WHERE s.entity_id = 'compute-p' AND r.bucket = to_timestamp($1)`,
+      { bind: [T1 + 60], type: QueryTypes.SELECT },
+    );
+    assert.equal(row.n, 6, 'the 3 late samples of that minute are not in its rollup');
+  });
+
+  test('the snapshot takes the newest sample of a pending minute, not the stale rollup', async () => {
+    const snap = await createSnapshotReader({ db: t.db }).snapshot({ kinds: ['host'], id: 'compute-p' });
+    assert.deepEqual(snap[0].metrics.cpu_util, { value: 12.5, time: new Date((T1 + 175) * 1000).toISOString() });
+  });
+
+  test('once the worker ran, the rollups alone give the same answers', async () => {
+    const raw = await pendingCpu({ agg: 'mean', source: 'raw' });
+    assert.ok((await createRollupWorker({ db: t.db, log: testLog }).runOnce(new Date((T1 + 3600) * 1000))) >= 2);
+    const [{ n }] = await t.db.sequelize.query<{ n: number }>('SELECT count(*)::int AS n FROM monitoring_rollup_pending', {
+      type: QueryTypes.SELECT,
+    });
+    assert.equal(n, 0);
+    assertClose((await pendingCpu({ agg: 'mean', source: 'rollup' })).values, raw.values, 'after the worker');
+  });
 });

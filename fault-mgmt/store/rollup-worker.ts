@@ -1,0 +1,133 @@
+/**
+ * Keeps monitoring_rollups_1m exact without folding the rollups into the sample inserts:
+ * the writer marks the minutes a transaction touched in monitoring_rollup_pending, and this
+ * worker recomputes each marked minute from the raw samples once it has ended.
+ *
+ * Per minute, in one transaction: the rollup rows of that minute are deleted and computed
+ * again (count, sum, min, max, last = the value at the latest time) with one GROUP BY over
+ * the samples; the mark is removed only when marked_at is still the value read before the
+ * recomputation. A write that lands meanwhile renews marked_at in its own transaction (row
+ * lock on the mark; READ COMMITTED re-checks the DELETE's condition on the renewed row), so
+ * the minute stays marked and is recomputed again on the next run: late data is never lost.
+ */
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../../platform/db/database.ts';
+import type { Logger } from '../../platform/logger.ts';
+
+export interface RollupWorker {
+  /** Recomputes the marked minutes that ended more than `settleSeconds` ago; resolves to how many. */
+  runOnce(now?: Date): Promise<number>;
+  /** Runs every `intervalMs` until stop(). */
+  start(): void;
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+export interface RollupWorkerOptions {
+  /** Pause between runs. */
+  intervalMs?: number;
+  /** A minute is recomputed once it ended this long ago (writes in flight for it are done). */
+  settleSeconds?: number;
+  /** At most this many minutes per run (the rest waits for the next run). */
+  maxMinutesPerRun?: number;
+}
+
+/** Rollup rows of one minute ($1) from the raw samples; `last` is the value at max(ts). */
+export const RECOMPUTE_SQL = `
+INSERT INTO monitoring_rollups_1m (series_id, bucket, n, sum, min, max, last, last_ts)
+SELECT series_id, $1::timestamptz, count(*), sum(value), min(value), max(value),
+       (array_agg(value ORDER BY ts DESC))[1], max(ts)
+  FROM monitoring_samples
+ WHERE ts >= $1::timestamptz AND ts < $1::timestamptz + interval '1 minute'
+ GROUP BY series_id`;
+
+/**
+ * Marks minutes (epoch seconds of their start) as pending: the writer runs it in its flush
+ * transaction. Sorted so that concurrent writers lock the marks in the same order.
+ */
+export const MARK_PENDING_SQL = `
+INSERT INTO monitoring_rollup_pending (bucket, marked_at)
+SELECT to_timestamp(b), now() FROM unnest($1::float8[]) AS u(b) ORDER BY b
+ON CONFLICT (bucket) DO UPDATE SET marked_at = now()`;
+
+/** The distinct minutes (epoch seconds of their start) of a list of sample times, ascending. */
+export function minutesOf(times: Iterable<number>): number[] {
+  const out = new Set<number>();
+  let last = NaN;
+  for (const t of times) {
+    const m = Math.floor(t / 60) * 60;
+    if (m !== last && Number.isFinite(m)) out.add((last = m));
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+export function createRollupWorker(deps: { db: Database; log: Logger; options?: RollupWorkerOptions }): RollupWorker {
+  const { db } = deps;
+  const log = deps.log.child({ component: 'rollup-worker' });
+  const intervalMs = deps.options?.intervalMs ?? 5_000;
+  const settleSeconds = deps.options?.settleSeconds ?? 5;
+  const maxMinutes = deps.options?.maxMinutesPerRun ?? 60;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = true;
+
+  /** One minute: recomputed, and its mark removed unless renewed meanwhile. */
+  const recompute = (bucket: Date, markedAt: string) =>
+    db.transaction(async (tx) => {
+      await db.sequelize.query('DELETE FROM monitoring_rollups_1m WHERE bucket = $1', { bind: [bucket], transaction: tx });
+      await db.sequelize.query(RECOMPUTE_SQL, { bind: [bucket], transaction: tx });
+      await db.sequelize.query('DELETE FROM monitoring_rollup_pending WHERE bucket = $1 AND marked_at = $2::timestamptz', {
+        bind: [bucket, markedAt],
+        transaction: tx,
+      });
+    });
+
+  const run = async (now: Date): Promise<number> => {
+    // marked_at as text: microseconds, which a JavaScript Date would round to milliseconds.
+    const due = await db.sequelize.query<{ bucket: Date; marked_at: string }>(
+      `SELECT bucket, marked_at::text AS marked_at FROM monitoring_rollup_pending
+        WHERE bucket + interval '1 minute' <= $1::timestamptz - make_interval(secs => $2)
+        ORDER BY bucket LIMIT $3`,
+      { bind: [now, settleSeconds, maxMinutes], type: QueryTypes.SELECT },
+    );
+    for (const row of due) await recompute(new Date(row.bucket), row.marked_at);
+    return due.length;
+  };
+
+  const runOnce = (now = new Date()): Promise<number> => {
+    // One run at a time: a second caller waits for the current run, then runs its own.
+    const next = (running ?? Promise.resolve(0)).catch(() => 0).then(() => run(now));
+    running = next;
+    return next.finally(() => {
+      if (running === next) running = undefined;
+    });
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      try {
+        const n = await runOnce();
+        if (n > 0) log.debug({ minutes: n }, 'rollups recomputed');
+      } catch (err) {
+        log.warn({ err }, 'rollup recomputation failed; retried on the next run');
+      }
+      schedule();
+    }, intervalMs);
+    timer.unref();
+  };
+
+  return {
+    runOnce,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
