@@ -9,7 +9,7 @@ import { createIngestRouter } from '../../fault-mgmt/http/ingest-router.ts';
 import { problemHandler } from '../../platform/http/error.middleware.ts';
 import { requestContext } from '../../platform/http/request-context.middleware.ts';
 import { createMetrics, type PlatformMetrics } from '../../platform/metrics.ts';
-import { capturedWebhookBodies, tackerAlert, webhookBody } from '../support/alertmanager-bodies.ts';
+import { CAPTURED_BODIES_MISSING, capturedWebhookBodies, tackerAlert, webhookBody } from '../support/alertmanager-bodies.ts';
 import { openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
 
 let t: TestDatabase;
@@ -59,7 +59,7 @@ async function counter(name: string, labels: Record<string, string>): Promise<nu
   return (value?.value as number | undefined) ?? 0;
 }
 
-test('the captured bodies are stored with 204, Tacker columns filled, one event per new alert', async () => {
+test('the captured bodies are stored with 204, Tacker columns filled, one event per new alert', { skip: CAPTURED_BODIES_MISSING }, async () => {
   for (const body of capturedWebhookBodies()) await post(body).expect(204).expect((r) => assert.equal(r.text, ''));
   const stored = await rows();
   assert.deepEqual(stored.map((r) => [r.fingerprint, r.status, r.function_type, r.vnf_instance_id]), [

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url';
  */
 
 const SAMPLES = fileURLToPath(new URL('../../../shared/samples/alertmanager-webhook.jsonl', import.meta.url));
+
+/** Why the captured bodies cannot be read here, or undefined when they can (tests skip with it). */
+export const CAPTURED_BODIES_MISSING = existsSync(SAMPLES)
+  ? undefined
+  : `captured Alertmanager bodies not found at ${SAMPLES} (../shared is absent)`;
 
 /** The real bodies, parsed, in capture order. */
 export function capturedWebhookBodies(): Record<string, unknown>[] {
