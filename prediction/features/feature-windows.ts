@@ -35,6 +35,11 @@ const DURATIONS = [
   'stressed_seconds', // how long the current stress phase has lasted (0 when calm)
   'last_stress_seconds', // how long the last finished stress phase lasted
   'secs_since_collapse', // since the last memory collapse (end of a stress phase)
+  // ln(1 + s) of the current stress phase's length, or of the last one while calm: how long the
+  // stress lasted is what tells a long failure from a short one (30-107 s before short ones,
+  // 500-1003 s before long ones in the shared data), and on a log scale a 500 s phase sits near
+  // the 1000 s ones rather than halfway to the short ones.
+  'stress_phase_log_seconds',
 ] as const;
 
 function resolve(options: FeatureOptions) {
@@ -121,6 +126,7 @@ export function buildFeatures(source: Trace | AlignedSeries, options: FeatureOpt
     data[c++] = stressStart < 0 ? 0 : cap(t - s.time[stressStart]);
     data[c++] = cap(lastStress);
     data[c++] = cap(t - lastCollapse);
+    data[c++] = Math.log1p(stressStart < 0 ? cap(lastStress) : cap(t - s.time[stressStart]));
   }
   return { names, rows: n, cols, data };
 }

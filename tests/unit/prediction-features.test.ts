@@ -36,17 +36,17 @@ function named(values: Float32Array, names: string[]): Record<string, number> {
 
 test('feature names: signals, deltas, rolling max/mean, durations; never the scenario or the label', () => {
   const names = featureNames(OPTIONS);
-  assert.equal(names.length, 27);
+  assert.equal(names.length, 28);
   assert.deepEqual(names.slice(0, 5), ['cpu', 'mem', 'swap', 'paging', 'oom']);
   assert.ok(names.includes('cpu_max_2') && names.includes('paging_mean_2') && names.includes('oom_sum_2'));
   assert.ok(!names.some((n) => /scenario|failure|label/.test(n)));
-  assert.equal(featureNames().length, 5 + 5 + 2 * 9 + 8);
+  assert.equal(featureNames().length, 5 + 5 + 2 * 9 + 9);
 });
 
 test('exact values on a hand-made trace', () => {
   const m = buildFeatures(TRACE, OPTIONS);
   assert.equal(m.rows, 7);
-  assert.equal(m.cols, 27);
+  assert.equal(m.cols, 28);
   assert.deepEqual(named(featureRow(m, 2), m.names), {
     cpu: 90, mem: 80, swap: 40, paging: 0, oom: 0,
     cpu_delta: 40, mem_delta: 60, swap_delta: 30, paging_delta: 0, oom_delta: 0,
@@ -54,6 +54,7 @@ test('exact values on a hand-made trace', () => {
     paging_max_2: 0, paging_mean_2: 0, oom_sum_2: 0,
     step_seconds: 10, secs_since_paging: 100, secs_since_oom: 100, paging_streak_seconds: 0,
     stressed: 1, stressed_seconds: 10, last_stress_seconds: 0, secs_since_collapse: 100,
+    stress_phase_log_seconds: Math.fround(Math.log1p(10)),
   });
   assert.deepEqual(named(featureRow(m, 3), m.names), {
     cpu: 20, mem: 0, swap: 15, paging: 0, oom: 1,
@@ -62,6 +63,7 @@ test('exact values on a hand-made trace', () => {
     paging_max_2: 0, paging_mean_2: 0, oom_sum_2: 1,
     step_seconds: 10, secs_since_paging: 100, secs_since_oom: 0, paging_streak_seconds: 0,
     stressed: 0, stressed_seconds: 0, last_stress_seconds: 20, secs_since_collapse: 0,
+    stress_phase_log_seconds: Math.fround(Math.log1p(20)),
   });
   const r5 = named(featureRow(m, 5), m.names);
   assert.equal(r5.paging_max_2, 3);
@@ -71,12 +73,25 @@ test('exact values on a hand-made trace', () => {
   assert.equal(r5.secs_since_oom, 10);
   assert.equal(r5.secs_since_collapse, 10);
   assert.equal(r5.last_stress_seconds, 20);
+  // While calm, the last phase's length stays (as ln(1 + s)) until the next phase starts.
+  assert.equal(r5.stress_phase_log_seconds, Math.fround(Math.log1p(20)));
   const r6 = named(featureRow(m, 6), m.names);
   assert.equal(r6.paging_streak_seconds, 0);
   assert.equal(r6.secs_since_paging, 5);
   // First row: no deltas, no step.
   assert.equal(named(featureRow(m, 0), m.names).step_seconds, 0);
   assert.deepEqual([...featureColumn(m, 'stressed')], [0, 1, 1, 0, 0, 0, 0]);
+});
+
+test('a busy CPU keeps a stress phase going through a memory dip (as in the dataset\'s 1000 s phases)', () => {
+  const dip: Trace = { rows: [row(0, 1, 0, 0), row(10, 80, 90, 40), row(20, 70, 5, 50), row(30, 90, 95, 60), row(40, 10, 0, 15)] };
+  const m = buildFeatures(dip, OPTIONS);
+  assert.deepEqual([...featureColumn(m, 'stressed')], [0, 1, 1, 1, 0]);
+  assert.deepEqual([...featureColumn(m, 'last_stress_seconds')], [0, 0, 0, 0, 30]);
+  // Memory alone would cut the phase at the dip.
+  const memoryOnly = buildFeatures(dip, { ...OPTIONS, stress: { memPercent: 10, cpuPercent: 0 } });
+  assert.deepEqual([...featureColumn(memoryOnly, 'stressed')], [0, 1, 0, 1, 0]);
+  assert.deepEqual([...featureColumn(memoryOnly, 'last_stress_seconds')], [0, 0, 10, 10, 10]);
 });
 
 test('features use the past only: a row is the same whether or not later rows exist', () => {
@@ -104,9 +119,9 @@ test('sequence windows are [count, window, features], padded with the first row'
   const w = buildSequenceWindows(m, [1, 6], 3);
   assert.equal(w.count, 2);
   assert.equal(w.window, 3);
-  assert.equal(w.features, 27);
-  assert.equal(w.data.length, 2 * 3 * 27);
-  const at = (n: number, k: number) => w.data.subarray((n * 3 + k) * 27, (n * 3 + k + 1) * 27);
+  assert.equal(w.features, 28);
+  assert.equal(w.data.length, 2 * 3 * 28);
+  const at = (n: number, k: number) => w.data.subarray((n * 3 + k) * 28, (n * 3 + k + 1) * 28);
   assert.deepEqual(at(0, 0), featureRow(m, 0));
   assert.deepEqual(at(0, 1), featureRow(m, 0));
   assert.deepEqual(at(0, 2), featureRow(m, 1));
