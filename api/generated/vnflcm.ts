@@ -70,6 +70,298 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vnf_instances": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The VNF instances
+         * @description SOL003 5.4.2.3.2. Filters, attribute selectors and paging per SOL013 5.2-5.4; vnfConfigurableProperties, vimConnectionInfo, instantiatedVnfInfo, metadata and extensions are excluded by default.
+         */
+        get: operations["listVnfInstances"];
+        put?: never;
+        /**
+         * Create a VNF instance identifier
+         * @description SOL003 5.4.2.3.1. The VNFD must be known (else 422). The instance is NOT_INSTANTIATED; a VnfIdentifierCreationNotification is sent.
+         */
+        post: operations["createVnfInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_instances/{vnfInstanceId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One VNF instance
+         * @description SOL003 5.4.3.3.2.
+         */
+        get: operations["getVnfInstance"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a VNF instance identifier
+         * @description SOL003 5.4.3.3.5. Only NOT_INSTANTIATED instances with no operation in progress (else 409); a VnfIdentifierDeletionNotification is sent.
+         */
+        delete: operations["deleteVnfInstance"];
+        options?: never;
+        head?: never;
+        /**
+         * Modify VNF instance information
+         * @description SOL003 5.4.3.3.4. A JSON merge patch (RFC 7396) applied by a MODIFY_INFO operation occurrence; 202 with its Location. 409 while another operation holds the instance.
+         */
+        patch: operations["modifyVnfInstance"];
+        trace?: never;
+    };
+    "/vnf_instances/{vnfInstanceId}/instantiate": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Instantiate a VNF instance
+         * @description SOL003 5.4.4.3.1. Starts a VNF LCM operation occurrence; 202 with its Location and an empty body. 409 when already instantiated or another operation holds the instance.
+         */
+        post: operations["instantiateVnfInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_instances/{vnfInstanceId}/scale": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scale a VNF instance
+         * @description SOL003 5.4.5.3.1. Starts a VNF LCM operation occurrence; 202 with its Location and an empty body. Adds or removes VNFCs by the aspect deltas of the VNFD. 409 when not instantiated or another operation holds the instance.
+         */
+        post: operations["scaleVnfInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_instances/{vnfInstanceId}/terminate": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Terminate a VNF instance
+         * @description SOL003 5.4.8.3.1. Starts a VNF LCM operation occurrence; 202 with its Location and an empty body. Deletes every server and server group. 409 when not instantiated or another operation holds the instance.
+         */
+        post: operations["terminateVnfInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_instances/{vnfInstanceId}/heal": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Heal a VNF instance
+         * @description SOL003 5.4.9.3.1. Starts a VNF LCM operation occurrence; 202 with its Location and an empty body. additionalParams.healType: live-migrate, rebuild, reboot or recreate (default). 409 when not instantiated or another operation holds the instance (also one in FAILED_TEMP).
+         */
+        post: operations["healVnfInstance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_lcm_op_occs": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The VNF LCM operation occurrences
+         * @description SOL003 5.4.12.3.2. Filters, attribute selectors and paging per SOL013 5.2-5.4; operationParams, error, resourceChanges, changedInfo and changedExtConnectivity are excluded by default.
+         */
+        get: operations["listVnfLcmOpOccs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_lcm_op_occs/{vnfLcmOpOccId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One VNF LCM operation occurrence
+         * @description SOL003 5.4.13.3.2.
+         */
+        get: operations["getVnfLcmOpOcc"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_lcm_op_occs/{vnfLcmOpOccId}/retry": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a FAILED_TEMP operation
+         * @description SOL003 5.4.14.3.1. FAILED_TEMP -> PROCESSING: the failed step and the rest run again. 409 when not FAILED_TEMP.
+         */
+        post: operations["retryVnfLcmOpOcc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_lcm_op_occs/{vnfLcmOpOccId}/rollback": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback a FAILED_TEMP operation
+         * @description SOL003 5.4.15.3.1. FAILED_TEMP -> ROLLING_BACK: the compensations of the steps that ran, in reverse. 409 when not FAILED_TEMP; 422 when a step that ran cannot be undone.
+         */
+        post: operations["rollbackVnfLcmOpOcc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vnf_lcm_op_occs/{vnfLcmOpOccId}/fail": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail a FAILED_TEMP operation
+         * @description SOL003 5.4.16.3.1. FAILED_TEMP -> FAILED (final). 409 when not FAILED_TEMP.
+         */
+        post: operations["failVnfLcmOpOcc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -119,6 +411,227 @@ export interface components {
             _links: {
                 self: components["schemas"]["Link"];
             };
+        };
+        VimConnectionInfo: {
+            vimId?: components["schemas"]["Identifier"];
+            vimType: string;
+            interfaceInfo?: components["schemas"]["KeyValuePairs"];
+            accessInfo?: components["schemas"]["KeyValuePairs"];
+            extra?: components["schemas"]["KeyValuePairs"];
+        };
+        KeyValuePairs: {
+            [key: string]: unknown;
+        };
+        ResourceHandle: {
+            vimConnectionId?: components["schemas"]["Identifier"];
+            resourceProviderId?: components["schemas"]["Identifier"];
+            resourceId: string;
+            vimLevelResourceType?: string;
+        };
+        VnfcResourceInfo: {
+            id: string;
+            vduId: string;
+            vnfdId?: components["schemas"]["Identifier"];
+            computeResource: components["schemas"]["ResourceHandle"];
+            zoneId?: string;
+            metadata?: components["schemas"]["KeyValuePairs"];
+        };
+        VnfcInfo: {
+            id: string;
+            vduId: string;
+            vnfcResourceInfoId: string;
+            /** @enum {string} */
+            vnfcState: "STARTED" | "STOPPED";
+        };
+        ScaleInfo: {
+            aspectId: string;
+            vnfdId?: components["schemas"]["Identifier"];
+            scaleLevel: number;
+        };
+        InstantiatedVnfInfo: {
+            flavourId: string;
+            /** @enum {string} */
+            vnfState: "STARTED" | "STOPPED";
+            scaleStatus?: components["schemas"]["ScaleInfo"][];
+            maxScaleLevels?: components["schemas"]["ScaleInfo"][];
+            vnfcResourceInfo?: components["schemas"]["VnfcResourceInfo"][];
+            vnfcInfo?: components["schemas"]["VnfcInfo"][];
+        };
+        VnfInstance: {
+            id: components["schemas"]["Identifier"];
+            vnfInstanceName?: string;
+            vnfInstanceDescription?: string;
+            vnfdId: components["schemas"]["Identifier"];
+            vnfProvider: string;
+            vnfProductName: string;
+            vnfSoftwareVersion: string;
+            vnfdVersion: string;
+            vnfConfigurableProperties?: components["schemas"]["KeyValuePairs"];
+            vimConnectionInfo?: {
+                [key: string]: components["schemas"]["VimConnectionInfo"];
+            };
+            /** @enum {string} */
+            instantiationState: "NOT_INSTANTIATED" | "INSTANTIATED";
+            instantiatedVnfInfo?: components["schemas"]["InstantiatedVnfInfo"];
+            metadata?: components["schemas"]["KeyValuePairs"];
+            extensions?: components["schemas"]["KeyValuePairs"];
+            _links: {
+                self: components["schemas"]["Link"];
+                instantiate?: components["schemas"]["Link"];
+                terminate?: components["schemas"]["Link"];
+                scale?: components["schemas"]["Link"];
+                heal?: components["schemas"]["Link"];
+            };
+        };
+        CreateVnfRequest: {
+            vnfdId: components["schemas"]["Identifier"];
+            vnfInstanceName?: string;
+            vnfInstanceDescription?: string;
+            metadata?: components["schemas"]["KeyValuePairs"];
+        };
+        VnfInfoModificationRequest: {
+            vnfInstanceName?: string | null;
+            vnfInstanceDescription?: string | null;
+            vnfdId?: components["schemas"]["Identifier"];
+            vnfConfigurableProperties?: components["schemas"]["NullableKeyValuePairs"];
+            metadata?: components["schemas"]["NullableKeyValuePairs"];
+            extensions?: components["schemas"]["NullableKeyValuePairs"];
+            vimConnectionInfo?: {
+                [key: string]: components["schemas"]["NullableKeyValuePairs"];
+            } | null;
+        };
+        NullableKeyValuePairs: {
+            [key: string]: unknown;
+        } | null;
+        InstantiateVnfRequest: {
+            flavourId: string;
+            instantiationLevelId?: string;
+            extVirtualLinks?: components["schemas"]["KeyValuePairs"][];
+            extManagedVirtualLinks?: components["schemas"]["KeyValuePairs"][];
+            vimConnectionInfo?: {
+                [key: string]: components["schemas"]["VimConnectionInfo"];
+            };
+            localizationLanguage?: string;
+            additionalParams?: components["schemas"]["KeyValuePairs"];
+            extensions?: components["schemas"]["KeyValuePairs"];
+            vnfConfigurableProperties?: components["schemas"]["KeyValuePairs"];
+        };
+        ScaleVnfRequest: {
+            /** @enum {string} */
+            type: "SCALE_OUT" | "SCALE_IN";
+            aspectId: string;
+            numberOfSteps?: number;
+            additionalParams?: components["schemas"]["KeyValuePairs"];
+        };
+        TerminateVnfRequest: {
+            /** @enum {string} */
+            terminationType: "FORCEFUL" | "GRACEFUL";
+            gracefulTerminationTimeout?: number;
+            additionalParams?: components["schemas"]["KeyValuePairs"];
+        };
+        HealVnfRequest: {
+            cause?: string;
+            vnfcInstanceId?: string[];
+            additionalParams?: components["schemas"]["HealAdditionalParams"];
+        };
+        HealAdditionalParams: {
+            /**
+             * @description How to heal each VNFC (default recreate, as Tacker).
+             * @enum {string}
+             */
+            healType?: "live-migrate" | "rebuild" | "reboot" | "recreate";
+            /** @description live-migrate only; absent, the plugin picks the least-loaded host that fits. */
+            targetHost?: string;
+            /** @enum {string} */
+            rebootType?: "SOFT" | "HARD";
+            all?: boolean;
+            /** @description Set by proactive migrations (isAutomaticInvocation true) - the prediction behind the decision. */
+            prediction?: {
+                score?: number;
+                modelVersion?: string;
+                horizonSeconds?: number;
+                host?: string;
+                scoredAt?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description Set by proactive migrations - the destination chosen and how. */
+            destination?: {
+                host?: string;
+                strategy?: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        AffectedVnfc: {
+            id: string;
+            vduId: string;
+            vnfdId?: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            changeType: "ADDED" | "REMOVED" | "MODIFIED" | "TEMPORARY";
+            computeResource: components["schemas"]["ResourceHandle"];
+            zoneId?: string;
+            metadata?: components["schemas"]["KeyValuePairs"];
+        };
+        VnfLcmOpOcc: {
+            id: components["schemas"]["Identifier"];
+            operationState: components["schemas"]["LcmOperationStateType"];
+            stateEnteredTime: components["schemas"]["DateTime"];
+            startTime: components["schemas"]["DateTime"];
+            vnfInstanceId: components["schemas"]["Identifier"];
+            grantId?: components["schemas"]["Identifier"];
+            operation: components["schemas"]["LcmOperationType"];
+            isAutomaticInvocation: boolean;
+            operationParams?: components["schemas"]["KeyValuePairs"];
+            isCancelPending: boolean;
+            error?: components["schemas"]["ProblemDetails"];
+            resourceChanges?: {
+                affectedVnfcs?: components["schemas"]["AffectedVnfc"][];
+            };
+            changedInfo?: components["schemas"]["KeyValuePairs"];
+            _links: {
+                self: components["schemas"]["Link"];
+                vnfInstance: components["schemas"]["Link"];
+                grant?: components["schemas"]["Link"];
+                retry?: components["schemas"]["Link"];
+                rollback?: components["schemas"]["Link"];
+                fail?: components["schemas"]["Link"];
+            };
+        };
+        VnfLcmOperationOccurrenceNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "VnfLcmOperationOccurrenceNotification";
+            subscriptionId: components["schemas"]["Identifier"];
+            timeStamp: components["schemas"]["DateTime"];
+            /** @enum {string} */
+            notificationStatus: "START" | "RESULT";
+            operationState: components["schemas"]["LcmOperationStateType"];
+            vnfInstanceId: components["schemas"]["Identifier"];
+            operation: components["schemas"]["LcmOperationType"];
+            isAutomaticInvocation: boolean;
+            verbosity: components["schemas"]["LcmOpOccNotificationVerbosityType"];
+            vnfLcmOpOccId: components["schemas"]["Identifier"];
+            affectedVnfcs?: components["schemas"]["AffectedVnfc"][];
+            changedInfo?: components["schemas"]["KeyValuePairs"];
+            error?: components["schemas"]["ProblemDetails"];
+            _links: components["schemas"]["LccnLinks"];
+        };
+        VnfIdentifierNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "VnfIdentifierCreationNotification" | "VnfIdentifierDeletionNotification";
+            subscriptionId: components["schemas"]["Identifier"];
+            timeStamp: components["schemas"]["DateTime"];
+            vnfInstanceId: components["schemas"]["Identifier"];
+            _links: components["schemas"]["LccnLinks"];
+        };
+        LccnLinks: {
+            vnfInstance: components["schemas"]["Link"];
+            subscription: components["schemas"]["Link"];
+            vnfLcmOpOcc?: components["schemas"]["Link"];
         };
         /** @description A version identifier (SOL013 9.1). */
         Version: string;
@@ -279,8 +792,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
+        /** @description The resource is in a state that does not allow the request. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
     };
     parameters: {
+        /** @description Identifier of the VNF instance (the id in its Location header). */
+        vnfInstanceId: components["schemas"]["Identifier"];
+        /** @description Identifier of the VNF LCM operation occurrence. */
+        vnfLcmOpOccId: components["schemas"]["Identifier"];
         /** @description Identifier of the subscription (the id in its Location header). */
         subscriptionId: components["schemas"]["Identifier"];
         /** @description Version of the API requested (SOL013 4.9). */
@@ -289,6 +815,14 @@ export interface components {
         filter: string;
         /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
         nextpage_opaque_marker: string;
+        /** @description Include all complex attributes (SOL013 5.3). */
+        all_fields: string;
+        /** @description Complex attributes to include (SOL013 5.3). */
+        fields: string;
+        /** @description Complex attributes to exclude (SOL013 5.3). */
+        exclude_fields: string;
+        /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+        exclude_default: string;
     };
     requestBodies: never;
     headers: {
@@ -452,6 +986,518 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listVnfInstances: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Include all complex attributes (SOL013 5.3). */
+                all_fields?: components["parameters"]["all_fields"];
+                /** @description Complex attributes to include (SOL013 5.3). */
+                fields?: components["parameters"]["fields"];
+                /** @description Complex attributes to exclude (SOL013 5.3). */
+                exclude_fields?: components["parameters"]["exclude_fields"];
+                /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+                exclude_default?: components["parameters"]["exclude_default"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instances matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfInstance"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVnfRequest"];
+            };
+        };
+        responses: {
+            /** @description The instance was created. */
+            201: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfInstance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfInstance"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance was deleted. */
+            204: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modifyVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["VnfInfoModificationRequest"];
+                "application/json": components["schemas"]["VnfInfoModificationRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the body is empty. */
+            202: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    instantiateVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstantiateVnfRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the body is empty. */
+            202: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    scaleVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScaleVnfRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the body is empty. */
+            202: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    terminateVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TerminateVnfRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the body is empty. */
+            202: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    healVnfInstance: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance (the id in its Location header). */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HealVnfRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the body is empty. */
+            202: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listVnfLcmOpOccs: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Include all complex attributes (SOL013 5.3). */
+                all_fields?: components["parameters"]["all_fields"];
+                /** @description Complex attributes to include (SOL013 5.3). */
+                fields?: components["parameters"]["fields"];
+                /** @description Complex attributes to exclude (SOL013 5.3). */
+                exclude_fields?: components["parameters"]["exclude_fields"];
+                /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+                exclude_default?: components["parameters"]["exclude_default"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The occurrences matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfLcmOpOcc"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVnfLcmOpOcc: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The occurrence. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfLcmOpOcc"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryVnfLcmOpOcc: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; the body is empty. */
+            202: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rollbackVnfLcmOpOcc: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted; the body is empty. */
+            202: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    failVnfLcmOpOcc: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF LCM operation occurrence. */
+                vnfLcmOpOccId: components["parameters"]["vnfLcmOpOccId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The occurrence, now FAILED. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfLcmOpOcc"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -1,10 +1,10 @@
 import type { Router } from 'express';
-import { MethodNotAllowed } from '../../platform/http/problem-details.ts';
 import { VNFLCM } from '../../platform/http/sol-api.ts';
 import { parseListQuery, sendList, type ResourceQuerySpec } from '../../platform/sol/list-query.ts';
 import type { SubscriptionDoc } from '../../platform/sol/subscriptions/subscription.repository.ts';
 import type { SubscriptionService } from '../../platform/sol/subscriptions/subscription.service.ts';
 import { parseLccnSubscriptionRequest, type LccnSubscriptionRequest } from '../subscriptions/lcm-subscription-request.ts';
+import { notAllowed } from './not-allowed.ts';
 
 export interface LcmSubscriptionRoutesDeps {
   readonly subscriptions: SubscriptionService;
@@ -28,13 +28,6 @@ function lccnSubscription(id: string, selfHref: string, request: LccnSubscriptio
     callbackUri: request.callbackUri,
     verbosity: request.verbosity,
     _links: { self: { href: selfHref } },
-  };
-}
-
-function notAllowed(allow: string) {
-  return (req: { method: string }, res: { setHeader(name: string, value: string): unknown }) => {
-    res.setHeader('Allow', allow);
-    throw new MethodNotAllowed(`Method ${req.method} is not supported on this resource.`);
   };
 }
 
