@@ -19,10 +19,234 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alarms": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alarms
+         * @description SOL003 7.4.2.3.2. Attribute filters (SOL013 5.2) on any attribute of Alarm, among them the ones SOL003 requires (id, managedObjectId, rootCauseFaultyResource/faultyResourceType, eventType, perceivedSeverity, probableCause), and paging (SOL013 5.4). Alarm has no default-excluded attributes; attribute selectors are accepted as Tacker accepts them.
+         */
+        get: operations["listAlarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alarms/{alarmId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the alarm. */
+                alarmId: components["parameters"]["alarmId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One alarm
+         * @description SOL003 7.4.3.3.2. The ETag header identifies this representation for a later If-Match.
+         */
+        get: operations["getAlarm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Acknowledge an alarm (or take the acknowledgement back)
+         * @description SOL003 7.4.3.3.4. A JSON merge patch (RFC 7396) of the alarm's modifiable attribute, ackState; the Tacker CLI sends it as application/json, which is accepted too. The same state again is a 409. With If-Match, a representation that changed meanwhile is a 412. Answers the modifications.
+         */
+        patch: operations["modifyAlarm"];
+        trace?: never;
+    };
+    "/subscriptions": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The subscriptions
+         * @description SOL003 7.4.4.3.2. Attribute filters and paging per SOL013 5.2 and 5.4.
+         */
+        get: operations["listFmSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe to alarm notifications
+         * @description SOL003 7.4.4.3.1. Before the subscription is created, the callbackUri is tested with a GET that must answer 204 (otherwise 422). A second subscription with the same filter and callbackUri is created too (201).
+         */
+        post: operations["createFmSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the subscription (the id in its Location header). */
+                subscriptionId: components["parameters"]["subscriptionId"];
+            };
+            cookie?: never;
+        };
+        /** One subscription */
+        get: operations["getFmSubscription"];
+        put?: never;
+        post?: never;
+        /** Terminate a subscription */
+        delete: operations["deleteFmSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        PerceivedSeverityType: "CRITICAL" | "MAJOR" | "MINOR" | "WARNING" | "INDETERMINATE" | "CLEARED";
+        /** @enum {string} */
+        EventType: "COMMUNICATIONS_ALARM" | "PROCESSING_ERROR_ALARM" | "ENVIRONMENTAL_ALARM" | "QOS_ALARM" | "EQUIPMENT_ALARM";
+        /** @enum {string} */
+        FaultyResourceType: "COMPUTE" | "STORAGE" | "NETWORK";
+        /** @enum {string} */
+        FmNotificationType: "AlarmNotification" | "AlarmClearedNotification" | "AlarmListRebuiltNotification";
+        /** @enum {string} */
+        AckState: "UNACKNOWLEDGED" | "ACKNOWLEDGED";
+        ResourceHandle: {
+            vimConnectionId?: components["schemas"]["Identifier"];
+            resourceProviderId?: components["schemas"]["Identifier"];
+            resourceId: string;
+            vimLevelResourceType?: string;
+        };
+        FaultyResourceInfo: {
+            faultyResource: components["schemas"]["ResourceHandle"];
+            faultyResourceType: components["schemas"]["FaultyResourceType"];
+        };
+        /** @description An alarm about a VNF instance (managedObjectId), one per instance and cause while it is active; alarmClearedTime is set once the condition has ended. */
+        Alarm: {
+            id: components["schemas"]["Identifier"];
+            managedObjectId: components["schemas"]["Identifier"];
+            vnfcInstanceIds?: components["schemas"]["Identifier"][];
+            rootCauseFaultyResource?: components["schemas"]["FaultyResourceInfo"];
+            alarmRaisedTime: components["schemas"]["DateTime"];
+            alarmChangedTime?: components["schemas"]["DateTime"];
+            alarmClearedTime?: components["schemas"]["DateTime"];
+            alarmAcknowledgedTime?: components["schemas"]["DateTime"];
+            ackState: components["schemas"]["AckState"];
+            perceivedSeverity: components["schemas"]["PerceivedSeverityType"];
+            eventTime: components["schemas"]["DateTime"];
+            eventType: components["schemas"]["EventType"];
+            faultType?: string;
+            probableCause: string;
+            isRootCause: boolean;
+            correlatedAlarmIds?: components["schemas"]["Identifier"][];
+            faultDetails?: string[];
+            _links: {
+                self: components["schemas"]["Link"];
+                objectInstance?: components["schemas"]["Link"];
+            };
+        };
+        AlarmModifications: {
+            ackState: components["schemas"]["AckState"];
+        };
+        /** @description Matches VNF instances. vnfdIds and vnfProductsFromProviders should not be used together, nor vnfInstanceIds and vnfInstanceNames (a "should": like Tacker, both are accepted). */
+        VnfInstanceSubscriptionFilter: {
+            vnfdIds?: components["schemas"]["Identifier"][];
+            vnfProductsFromProviders?: {
+                vnfProvider: string;
+                vnfProducts?: {
+                    vnfProductName: string;
+                    versions?: {
+                        vnfSoftwareVersion: string;
+                        vnfdVersions?: string[];
+                    }[];
+                }[];
+            }[];
+            vnfInstanceIds?: components["schemas"]["Identifier"][];
+            vnfInstanceNames?: string[];
+        };
+        /** @description All attributes must match (and); within an array any value may (or). */
+        FmNotificationsFilter: {
+            vnfInstanceSubscriptionFilter?: components["schemas"]["VnfInstanceSubscriptionFilter"];
+            notificationTypes?: components["schemas"]["FmNotificationType"][];
+            faultyResourceTypes?: components["schemas"]["FaultyResourceType"][];
+            perceivedSeverities?: components["schemas"]["PerceivedSeverityType"][];
+            eventTypes?: components["schemas"]["EventType"][];
+            probableCauses?: string[];
+        };
+        FmSubscriptionRequest: {
+            filter?: components["schemas"]["FmNotificationsFilter"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            authentication?: components["schemas"]["SubscriptionAuthentication"];
+        };
+        FmSubscription: {
+            id: components["schemas"]["Identifier"];
+            filter?: components["schemas"]["FmNotificationsFilter"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            _links: {
+                self: components["schemas"]["Link"];
+            };
+        };
+        AlarmNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "AlarmNotification";
+            subscriptionId: components["schemas"]["Identifier"];
+            timeStamp: components["schemas"]["DateTime"];
+            alarm: components["schemas"]["Alarm"];
+            _links: {
+                subscription: components["schemas"]["Link"];
+            };
+        };
+        AlarmClearedNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "AlarmClearedNotification";
+            subscriptionId: components["schemas"]["Identifier"];
+            timeStamp: components["schemas"]["DateTime"];
+            alarmId: components["schemas"]["Identifier"];
+            alarmClearedTime: components["schemas"]["DateTime"];
+            _links: {
+                subscription: components["schemas"]["Link"];
+                alarm: components["schemas"]["Link"];
+            };
+        };
+        AlarmListRebuiltNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "AlarmListRebuiltNotification";
+            subscriptionId: components["schemas"]["Identifier"];
+            timeStamp: components["schemas"]["DateTime"];
+            _links: {
+                subscription: components["schemas"]["Link"];
+                alarms: components["schemas"]["Link"];
+            };
+        };
         /** @description A version identifier (SOL013 9.1). */
         Version: string;
         /**
@@ -53,8 +277,50 @@ export interface components {
             /** @description A URI reference identifying this occurrence. */
             instance?: string;
         };
+        /** @description An identifier with the intention of being globally unique. */
+        Identifier: string;
+        /**
+         * Format: uri
+         * @description String formatted according to IETF RFC 3986.
+         */
+        Uri: string;
+        /** @description A link to a resource. */
+        Link: {
+            href: components["schemas"]["Uri"];
+        };
+        /**
+         * Format: uri
+         * @description Absolute URI notifications are POSTed to.
+         */
+        CallbackUri: string;
+        /** @description How notifications to the callbackUri are authorized. */
+        SubscriptionAuthentication: {
+            authType: ("BASIC" | "OAUTH2_CLIENT_CREDENTIALS")[];
+            paramsBasic?: {
+                userName: string;
+                password: string;
+            };
+            paramsOauth2ClientCredentials?: {
+                clientId: string;
+                clientPassword: string;
+                tokenEndpoint: components["schemas"]["Uri"];
+            };
+        } & ({
+            authType?: unknown;
+        } | unknown) & ({
+            authType?: unknown;
+        } | unknown);
     };
     responses: {
+        /** @description The If-Match ETag no longer identifies the alarm's representation (it changed meanwhile). */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
         /** @description API version information. */
         ApiVersions: {
             headers: {
@@ -103,14 +369,96 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
+        /** @description Malformed request, invalid Version header, filter or attribute selector. */
+        BadRequest: {
+            headers: {
+                Version: components["headers"]["Version"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description No such resource, or the URI is not served. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The resource is in a state that does not allow the request. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body exceeds the size limit. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body is not of a supported content type. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The content is syntactically correct but cannot be processed (e.g. callback test failed). */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description Identifier of the alarm. */
+        alarmId: components["schemas"]["Identifier"];
+        /** @description Identifier of the subscription (the id in its Location header). */
+        subscriptionId: components["schemas"]["Identifier"];
+        /** @description The ETag of the representation the modification is based on. */
+        IfMatch: string;
+        /** @description Version of the API requested (SOL013 4.9). */
+        Version: components["schemas"]["Version"];
+        /** @description Attribute-based filtering expression (SOL013 5.2). */
+        filter: string;
+        /** @description Include all complex attributes (SOL013 5.3). */
+        all_fields: string;
+        /** @description Complex attributes to include (SOL013 5.3). */
+        fields: string;
+        /** @description Complex attributes to exclude (SOL013 5.3). */
+        exclude_fields: string;
+        /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+        exclude_default: string;
+        /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+        nextpage_opaque_marker: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description Entity tag of the alarm's current representation (SOL013 4.5, RFC 9110 8.8.3). */
+        ETag: string;
         /** @description The API version used in the response (SOL013 4.9). */
         Version: components["schemas"]["Version"];
         /** @description Authentication challenge (IETF RFC 7235, RFC 6750). */
         "WWW-Authenticate": string;
+        /** @description Reference to the next page: <uri>; rel="next" (SOL013 5.4.2.3). */
+        Link: string;
+        /** @description URI of the created resource or of the operation occurrence. */
+        Location: components["schemas"]["Uri"];
     };
     pathItems: never;
 }
@@ -128,6 +476,271 @@ export interface operations {
             200: components["responses"]["ApiVersions"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAlarms: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Include all complex attributes (SOL013 5.3). */
+                all_fields?: components["parameters"]["all_fields"];
+                /** @description Complex attributes to include (SOL013 5.3). */
+                fields?: components["parameters"]["fields"];
+                /** @description Complex attributes to exclude (SOL013 5.3). */
+                exclude_fields?: components["parameters"]["exclude_fields"];
+                /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+                exclude_default?: components["parameters"]["exclude_default"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alarms matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alarm"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAlarm: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the alarm. */
+                alarmId: components["parameters"]["alarmId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alarm. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alarm"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modifyAlarm: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+                /** @description The ETag of the representation the modification is based on. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description Identifier of the alarm. */
+                alarmId: components["parameters"]["alarmId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["AlarmModifications"];
+                "application/json": components["schemas"]["AlarmModifications"];
+            };
+        };
+        responses: {
+            /** @description The alarm was modified; the body holds the modifications. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmModifications"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFmSubscriptions: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Include all complex attributes (SOL013 5.3). */
+                all_fields?: components["parameters"]["all_fields"];
+                /** @description Complex attributes to include (SOL013 5.3). */
+                fields?: components["parameters"]["fields"];
+                /** @description Complex attributes to exclude (SOL013 5.3). */
+                exclude_fields?: components["parameters"]["exclude_fields"];
+                /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+                exclude_default?: components["parameters"]["exclude_default"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FmSubscription"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFmSubscription: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FmSubscriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription was created. */
+            201: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FmSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getFmSubscription: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the subscription (the id in its Location header). */
+                subscriptionId: components["parameters"]["subscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FmSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteFmSubscription: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the subscription (the id in its Location header). */
+                subscriptionId: components["parameters"]["subscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription was deleted. */
+            204: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -19,10 +19,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/indicators": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The indicators of every VNF instance
+         * @description SOL003 8.4.2.3.2. Filters and paging per SOL013.
+         */
+        get: operations["listVnfIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/{vnfInstanceId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance. */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The indicators of one VNF instance
+         * @description SOL003 8.4.3.3.2. 404 for a VNF instance the plugin does not know.
+         */
+        get: operations["listVnfInstanceIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/{vnfInstanceId}/{indicatorId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance. */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+                /** @description Identifier of the indicator (failureScore, pagingFailureRate or hostHeadroom). */
+                indicatorId: components["parameters"]["indicatorId"];
+            };
+            cookie?: never;
+        };
+        /** One indicator of one VNF instance */
+        get: operations["getVnfIndicator"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The subscriptions
+         * @description SOL003 8.4.5.3.2. Filters and paging per SOL013.
+         */
+        get: operations["listVnfIndicatorSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe to VNF indicator value changes
+         * @description SOL003 8.4.5.3.1. Before the subscription is created, the callbackUri is tested with a GET that must answer 204 (otherwise 422).
+         */
+        post: operations["createVnfIndicatorSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the subscription (the id in its Location header). */
+                subscriptionId: components["parameters"]["subscriptionId"];
+            };
+            cookie?: never;
+        };
+        /** One subscription */
+        get: operations["getVnfIndicatorSubscription"];
+        put?: never;
+        post?: never;
+        /** Terminate a subscription */
+        delete: operations["deleteVnfIndicatorSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        VnfIndicator: {
+            id: string;
+            name?: string;
+            value: number;
+            vnfInstanceId: components["schemas"]["Identifier"];
+            _links: {
+                self: components["schemas"]["Link"];
+                vnfInstance: components["schemas"]["Link"];
+            };
+        };
+        /** @enum {string} */
+        VnfIndicatorNotificationType: "VnfIndicatorValueChangeNotification" | "SupportedIndicatorsChangeNotification";
+        /** @description Matches VNF instances (vnfdIds and vnfProductsFromProviders match only instances whose VNFD the plugin knows). */
+        VnfInstanceSubscriptionFilter: {
+            vnfdIds?: components["schemas"]["Identifier"][];
+            vnfProductsFromProviders?: {
+                vnfProvider: string;
+                vnfProducts?: {
+                    vnfProductName: string;
+                    versions?: {
+                        vnfSoftwareVersion: string;
+                        vnfdVersions?: string[];
+                    }[];
+                }[];
+            }[];
+            vnfInstanceIds?: components["schemas"]["Identifier"][];
+            vnfInstanceNames?: string[];
+        };
+        /** @description All attributes must match (and); within an array any value may (or). */
+        VnfIndicatorNotificationsFilter: {
+            vnfInstanceSubscriptionFilter?: components["schemas"]["VnfInstanceSubscriptionFilter"];
+            notificationTypes?: components["schemas"]["VnfIndicatorNotificationType"][];
+            indicatorIds?: string[];
+        };
+        VnfIndicatorSubscriptionRequest: {
+            filter?: components["schemas"]["VnfIndicatorNotificationsFilter"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            authentication?: components["schemas"]["SubscriptionAuthentication"];
+        };
+        VnfIndicatorSubscription: {
+            id: components["schemas"]["Identifier"];
+            filter?: components["schemas"]["VnfIndicatorNotificationsFilter"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            _links: {
+                self: components["schemas"]["Link"];
+            };
+        };
+        VnfIndicatorValueChangeNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "VnfIndicatorValueChangeNotification";
+            subscriptionId: components["schemas"]["Identifier"];
+            timeStamp: components["schemas"]["DateTime"];
+            vnfIndicatorId: string;
+            name?: string;
+            value: number;
+            vnfInstanceId: components["schemas"]["Identifier"];
+            _links: {
+                vnfInstance: components["schemas"]["Link"];
+                subscription: components["schemas"]["Link"];
+            };
+        };
         /** @description A version identifier (SOL013 9.1). */
         Version: string;
         /**
@@ -53,6 +240,39 @@ export interface components {
             /** @description A URI reference identifying this occurrence. */
             instance?: string;
         };
+        /** @description An identifier with the intention of being globally unique. */
+        Identifier: string;
+        /**
+         * Format: uri
+         * @description String formatted according to IETF RFC 3986.
+         */
+        Uri: string;
+        /** @description A link to a resource. */
+        Link: {
+            href: components["schemas"]["Uri"];
+        };
+        /**
+         * Format: uri
+         * @description Absolute URI notifications are POSTed to.
+         */
+        CallbackUri: string;
+        /** @description How notifications to the callbackUri are authorized. */
+        SubscriptionAuthentication: {
+            authType: ("BASIC" | "OAUTH2_CLIENT_CREDENTIALS")[];
+            paramsBasic?: {
+                userName: string;
+                password: string;
+            };
+            paramsOauth2ClientCredentials?: {
+                clientId: string;
+                clientPassword: string;
+                tokenEndpoint: components["schemas"]["Uri"];
+            };
+        } & ({
+            authType?: unknown;
+        } | unknown) & ({
+            authType?: unknown;
+        } | unknown);
     };
     responses: {
         /** @description API version information. */
@@ -103,14 +323,77 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
+        /** @description Malformed request, invalid Version header, filter or attribute selector. */
+        BadRequest: {
+            headers: {
+                Version: components["headers"]["Version"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description No such resource, or the URI is not served. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body exceeds the size limit. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body is not of a supported content type. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The content is syntactically correct but cannot be processed (e.g. callback test failed). */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description Identifier of the VNF instance. */
+        vnfInstanceId: components["schemas"]["Identifier"];
+        /** @description Identifier of the indicator (failureScore, pagingFailureRate or hostHeadroom). */
+        indicatorId: components["schemas"]["Identifier"];
+        /** @description Identifier of the subscription (the id in its Location header). */
+        subscriptionId: components["schemas"]["Identifier"];
+        /** @description Version of the API requested (SOL013 4.9). */
+        Version: components["schemas"]["Version"];
+        /** @description Attribute-based filtering expression (SOL013 5.2). */
+        filter: string;
+        /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+        nextpage_opaque_marker: string;
+    };
     requestBodies: never;
     headers: {
         /** @description The API version used in the response (SOL013 4.9). */
         Version: components["schemas"]["Version"];
         /** @description Authentication challenge (IETF RFC 7235, RFC 6750). */
         "WWW-Authenticate": string;
+        /** @description Reference to the next page: <uri>; rel="next" (SOL013 5.4.2.3). */
+        Link: string;
+        /** @description URI of the created resource or of the operation occurrence. */
+        Location: components["schemas"]["Uri"];
     };
     pathItems: never;
 }
@@ -128,6 +411,250 @@ export interface operations {
             200: components["responses"]["ApiVersions"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listVnfIndicators: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The indicators matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfIndicator"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listVnfInstanceIndicators: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance. */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The indicators of the VNF instance matching the filter. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfIndicator"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVnfIndicator: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the VNF instance. */
+                vnfInstanceId: components["parameters"]["vnfInstanceId"];
+                /** @description Identifier of the indicator (failureScore, pagingFailureRate or hostHeadroom). */
+                indicatorId: components["parameters"]["indicatorId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The indicator. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfIndicator"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listVnfIndicatorSubscriptions: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfIndicatorSubscription"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createVnfIndicatorSubscription: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VnfIndicatorSubscriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription was created. */
+            201: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfIndicatorSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVnfIndicatorSubscription: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the subscription (the id in its Location header). */
+                subscriptionId: components["parameters"]["subscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VnfIndicatorSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteVnfIndicatorSubscription: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the subscription (the id in its Location header). */
+                subscriptionId: components["parameters"]["subscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription was deleted. */
+            204: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

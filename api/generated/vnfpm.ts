@@ -19,10 +19,256 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pm_jobs": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The PM jobs
+         * @description SOL003 6.4.2.3.2. Filters, attribute selectors (reports excluded by default) and paging per SOL013.
+         */
+        get: operations["listPmJobs"];
+        put?: never;
+        /**
+         * Create a PM job
+         * @description SOL003 6.4.2.3.1. The callbackUri is tested with a GET that must answer 204 (else 422); the objects must be VNF instances (and VNFCs) the plugin knows (else 422).
+         */
+        post: operations["createPmJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pm_jobs/{pmJobId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the PM job (the id in its Location header). */
+                pmJobId: components["parameters"]["pmJobId"];
+            };
+            cookie?: never;
+        };
+        /** One PM job */
+        get: operations["getPmJob"];
+        put?: never;
+        post?: never;
+        /** Delete a PM job, its reports and its pending notifications */
+        delete: operations["deletePmJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pm_jobs/{pmJobId}/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the PM job (the id in its Location header). */
+                pmJobId: components["parameters"]["pmJobId"];
+                /** @description Identifier of the performance report (from the PM job's reports or a notification). */
+                reportId: components["parameters"]["reportId"];
+            };
+            cookie?: never;
+        };
+        /** One performance report of a PM job */
+        get: operations["getPerformanceReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/thresholds": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The thresholds
+         * @description SOL003 6.4.5.3.2. Filters and paging per SOL013.
+         */
+        get: operations["listThresholds"];
+        put?: never;
+        /**
+         * Create a threshold
+         * @description SOL003 6.4.5.3.1. The callbackUri is tested with a GET that must answer 204 (else 422). ThresholdCrossedNotification is sent once per crossing of thresholdValue plus or minus hysteresis.
+         */
+        post: operations["createThreshold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/thresholds/{thresholdId}": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the threshold (the id in its Location header). */
+                thresholdId: components["parameters"]["thresholdId"];
+            };
+            cookie?: never;
+        };
+        /** One threshold */
+        get: operations["getThreshold"];
+        put?: never;
+        post?: never;
+        /** Delete a threshold and its pending notifications */
+        delete: operations["deleteThreshold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        PmObjectType: "Vnf" | "Vnfc";
+        PmJobCriteria: {
+            /** @description IFA 027 measurement names (VCpuUsageMeanVnf, VCpuUsagePeakVnf, VMemoryUsageMeanVnf, VMemoryUsagePeakVnf) or VFailureScoreVnf (the plugin's predicted failure score), optionally followed by '.' and the one object or sub-object instance they are about. */
+            performanceMetric?: string[];
+            /** @description VirtualisedComputeResource or VnfFailurePrediction. */
+            performanceMetricGroup?: string[];
+            collectionPeriod: number;
+            reportingPeriod: number;
+            reportingBoundary?: components["schemas"]["DateTime"];
+        };
+        CreatePmJobRequest: {
+            objectType: components["schemas"]["PmObjectType"];
+            objectInstanceIds: components["schemas"]["Identifier"][];
+            subObjectInstanceIds?: components["schemas"]["Identifier"][];
+            criteria: components["schemas"]["PmJobCriteria"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            authentication?: components["schemas"]["SubscriptionAuthentication"];
+        };
+        PmJob: {
+            id: components["schemas"]["Identifier"];
+            objectType: components["schemas"]["PmObjectType"];
+            objectInstanceIds: components["schemas"]["Identifier"][];
+            subObjectInstanceIds?: components["schemas"]["Identifier"][];
+            criteria: components["schemas"]["PmJobCriteria"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            /** @description The reports available now (SOL003 6.5.2.7), oldest first. */
+            reports?: {
+                href: components["schemas"]["Uri"];
+                readyTime: components["schemas"]["DateTime"];
+                expiryTime?: components["schemas"]["DateTime"];
+                fileSize?: number;
+            }[];
+            _links: {
+                self: components["schemas"]["Link"];
+                objects?: components["schemas"]["Link"][];
+            };
+        };
+        PerformanceReport: {
+            entries: {
+                objectType: components["schemas"]["PmObjectType"];
+                objectInstanceId: components["schemas"]["Identifier"];
+                subObjectInstanceId?: components["schemas"]["Identifier"];
+                performanceMetric: string;
+                performanceValues: {
+                    timeStamp: components["schemas"]["DateTime"];
+                    value: number;
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                }[];
+            }[];
+        };
+        ThresholdCriteria: {
+            performanceMetric: string;
+            /** @enum {string} */
+            thresholdType: "SIMPLE";
+            simpleThresholdDetails: {
+                thresholdValue: number;
+                /** @description UP is notified at thresholdValue + hysteresis or above, DOWN at thresholdValue - hysteresis or below. */
+                hysteresis: number;
+            };
+        };
+        CreateThresholdRequest: {
+            objectType: components["schemas"]["PmObjectType"];
+            objectInstanceId: components["schemas"]["Identifier"];
+            subObjectInstanceIds?: components["schemas"]["Identifier"][];
+            criteria: components["schemas"]["ThresholdCriteria"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            authentication?: components["schemas"]["SubscriptionAuthentication"];
+        };
+        Threshold: {
+            id: components["schemas"]["Identifier"];
+            objectType: components["schemas"]["PmObjectType"];
+            objectInstanceId: components["schemas"]["Identifier"];
+            subObjectInstanceIds?: components["schemas"]["Identifier"][];
+            criteria: components["schemas"]["ThresholdCriteria"];
+            callbackUri: components["schemas"]["CallbackUri"];
+            _links: {
+                self: components["schemas"]["Link"];
+                object?: components["schemas"]["Link"];
+            };
+        };
+        PerformanceInformationAvailableNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "PerformanceInformationAvailableNotification";
+            timeStamp: components["schemas"]["DateTime"];
+            pmJobId: components["schemas"]["Identifier"];
+            objectType: components["schemas"]["PmObjectType"];
+            objectInstanceId: components["schemas"]["Identifier"];
+            subObjectInstanceIds?: components["schemas"]["Identifier"][];
+            _links: {
+                objectInstance?: components["schemas"]["Link"];
+                pmJob: components["schemas"]["Link"];
+                performanceReport: components["schemas"]["Link"];
+            };
+        };
+        ThresholdCrossedNotification: {
+            id: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            notificationType: "ThresholdCrossedNotification";
+            timeStamp: components["schemas"]["DateTime"];
+            thresholdId: components["schemas"]["Identifier"];
+            /** @enum {string} */
+            crossingDirection: "UP" | "DOWN";
+            objectType: components["schemas"]["PmObjectType"];
+            objectInstanceId: components["schemas"]["Identifier"];
+            subObjectInstanceId?: components["schemas"]["Identifier"];
+            performanceMetric: string;
+            performanceValue: number;
+            context?: {
+                [key: string]: unknown;
+            };
+            _links: {
+                objectInstance?: components["schemas"]["Link"];
+                threshold: components["schemas"]["Link"];
+            };
+        };
         /** @description A version identifier (SOL013 9.1). */
         Version: string;
         /**
@@ -53,6 +299,39 @@ export interface components {
             /** @description A URI reference identifying this occurrence. */
             instance?: string;
         };
+        /** @description An identifier with the intention of being globally unique. */
+        Identifier: string;
+        /**
+         * Format: uri
+         * @description Absolute URI notifications are POSTed to.
+         */
+        CallbackUri: string;
+        /**
+         * Format: uri
+         * @description String formatted according to IETF RFC 3986.
+         */
+        Uri: string;
+        /** @description A link to a resource. */
+        Link: {
+            href: components["schemas"]["Uri"];
+        };
+        /** @description How notifications to the callbackUri are authorized. */
+        SubscriptionAuthentication: {
+            authType: ("BASIC" | "OAUTH2_CLIENT_CREDENTIALS")[];
+            paramsBasic?: {
+                userName: string;
+                password: string;
+            };
+            paramsOauth2ClientCredentials?: {
+                clientId: string;
+                clientPassword: string;
+                tokenEndpoint: components["schemas"]["Uri"];
+            };
+        } & ({
+            authType?: unknown;
+        } | unknown) & ({
+            authType?: unknown;
+        } | unknown);
     };
     responses: {
         /** @description API version information. */
@@ -103,14 +382,85 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
+        /** @description Malformed request, invalid Version header, filter or attribute selector. */
+        BadRequest: {
+            headers: {
+                Version: components["headers"]["Version"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body exceeds the size limit. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The request body is not of a supported content type. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description The content is syntactically correct but cannot be processed (e.g. callback test failed). */
+        UnprocessableEntity: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /** @description No such resource, or the URI is not served. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description Identifier of the PM job (the id in its Location header). */
+        pmJobId: components["schemas"]["Identifier"];
+        /** @description Identifier of the performance report (from the PM job's reports or a notification). */
+        reportId: components["schemas"]["Identifier"];
+        /** @description Identifier of the threshold (the id in its Location header). */
+        thresholdId: components["schemas"]["Identifier"];
+        /** @description Version of the API requested (SOL013 4.9). */
+        Version: components["schemas"]["Version"];
+        /** @description Attribute-based filtering expression (SOL013 5.2). */
+        filter: string;
+        /** @description Include all complex attributes (SOL013 5.3). */
+        all_fields: string;
+        /** @description Complex attributes to include (SOL013 5.3). */
+        fields: string;
+        /** @description Complex attributes to exclude (SOL013 5.3). */
+        exclude_fields: string;
+        /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+        exclude_default: string;
+        /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+        nextpage_opaque_marker: string;
+    };
     requestBodies: never;
     headers: {
         /** @description The API version used in the response (SOL013 4.9). */
         Version: components["schemas"]["Version"];
         /** @description Authentication challenge (IETF RFC 7235, RFC 6750). */
         "WWW-Authenticate": string;
+        /** @description Reference to the next page: <uri>; rel="next" (SOL013 5.4.2.3). */
+        Link: string;
+        /** @description URI of the created resource or of the operation occurrence. */
+        Location: components["schemas"]["Uri"];
     };
     pathItems: never;
 }
@@ -128,6 +478,319 @@ export interface operations {
             200: components["responses"]["ApiVersions"];
             401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPmJobs: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Include all complex attributes (SOL013 5.3). */
+                all_fields?: components["parameters"]["all_fields"];
+                /** @description Complex attributes to include (SOL013 5.3). */
+                fields?: components["parameters"]["fields"];
+                /** @description Complex attributes to exclude (SOL013 5.3). */
+                exclude_fields?: components["parameters"]["exclude_fields"];
+                /** @description Exclude the resource's default-excluded attributes (SOL013 5.3). */
+                exclude_default?: components["parameters"]["exclude_default"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PM jobs matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmJob"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPmJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePmJobRequest"];
+            };
+        };
+        responses: {
+            /** @description The PM job was created. */
+            201: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPmJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the PM job (the id in its Location header). */
+                pmJobId: components["parameters"]["pmJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PM job. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deletePmJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the PM job (the id in its Location header). */
+                pmJobId: components["parameters"]["pmJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PM job was deleted. */
+            204: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPerformanceReport: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the PM job (the id in its Location header). */
+                pmJobId: components["parameters"]["pmJobId"];
+                /** @description Identifier of the performance report (from the PM job's reports or a notification). */
+                reportId: components["parameters"]["reportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The performance report. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listThresholds: {
+        parameters: {
+            query?: {
+                /** @description Attribute-based filtering expression (SOL013 5.2). */
+                filter?: components["parameters"]["filter"];
+                /** @description Marker of the next page of a paged response (SOL013 5.4.2.1). */
+                nextpage_opaque_marker?: components["parameters"]["nextpage_opaque_marker"];
+            };
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thresholds matching the filter (one page when paging is on). */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Link: components["headers"]["Link"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Threshold"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createThreshold: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThresholdRequest"];
+            };
+        };
+        responses: {
+            /** @description The threshold was created. */
+            201: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Threshold"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getThreshold: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the threshold (the id in its Location header). */
+                thresholdId: components["parameters"]["thresholdId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The threshold. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Threshold"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteThreshold: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the threshold (the id in its Location header). */
+                thresholdId: components["parameters"]["thresholdId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The threshold was deleted. */
+            204: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

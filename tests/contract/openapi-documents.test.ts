@@ -26,7 +26,7 @@ describe('our OpenAPI documents', () => {
   test('one per API served, plus the shared components', () => {
     const names = DOCUMENTS.map((f) => path.basename(f)).sort();
     // monitoring.yaml (types in monitoring-common.yaml): our own, non-SOL API; see tests/contract/monitoring-query.test.ts.
-    const own = ['monitoring.yaml', 'monitoring-common.yaml'];
+    const own = ['monitoring.yaml', 'monitoring-common.yaml', 'decisions.yaml'];
     assert.deepEqual(names, ['sol-common.yaml', ...own, ...SOL_APIS.map((api) => `${api.name}.yaml`)].sort());
   });
 
