@@ -13,6 +13,14 @@ const BENCHES: Record<string, { about: string; run: (options: string[]) => Promi
     about: 'filtered list latency (p50/p99) over 50,000 stored rows',
     run: async () => (await import('./list-latency.bench.ts')).benchListLatency(),
   },
+  predict: {
+    about: 'failure-model windows scored/s for batches of 1, 100, 10,000, and training time per epoch (--epochs N)',
+    run: async (options) => (await import('./predict.bench.ts')).benchPredict(options),
+  },
+  replay: {
+    about: "the paper's replay on the shared dataset (throughput, migrations) and decision latency with 1,000 VNFs on the simulated VIM (--model DIR, --vnfs N, --hosts N, --skip-replay, --skip-latency)",
+    run: async (options) => (await import('./replay.bench.ts')).benchReplay(options),
+  },
   ingest: {
     about: 'collectd values/s stored end to end over HTTP vs raw COPY (real PostgreSQL; --duration S, --soak S)',
     run: async (options) => (await import('./ingest.bench.ts')).benchIngest(options),

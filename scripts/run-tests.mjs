@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_TIERS = ['unit', 'contract', 'integration', 'conformance'];
 const tiers = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_TIERS;
-// Restarting a shared service would disturb test files running beside it.
-const SERIAL_TIERS = ['resilience'];
+// Restarting a shared service (or starting the one OpenStack test bed) would disturb test files running beside it.
+const SERIAL_TIERS = ['resilience', 'openstack'];
 const concurrency = tiers.some((t) => SERIAL_TIERS.includes(t)) ? 1 : (process.env.TEST_CONCURRENCY ?? 2);
 
 function find(dir) {

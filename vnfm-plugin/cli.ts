@@ -4,6 +4,10 @@ import { pino } from 'pino';
 import { createLogger } from '../platform/logger.ts';
 import { databaseOptionsFrom, openDatabase } from '../platform/db/database.ts';
 import { createMigrator, migrateDown, migrateUp } from '../platform/db/migrator.ts';
+import { registerEvaluateCommand } from '../prediction/cli/evaluate.command.ts';
+import { registerModelsCommand } from '../prediction/cli/models.command.ts';
+import { registerTrainCommand } from '../prediction/cli/train.command.ts';
+import { registerReplayCommand } from '../lcm/decision/replay/replay.command.ts';
 import { startService } from './service.ts';
 
 const program = new Command()
@@ -65,6 +69,11 @@ program
   .action(() => {
     console.log(JSON.stringify(describeConfig(), null, 2));
   });
+
+registerTrainCommand(program);
+registerEvaluateCommand(program);
+registerModelsCommand(program);
+registerReplayCommand(program);
 
 try {
   await program.parseAsync(process.argv);

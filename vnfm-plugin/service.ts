@@ -11,11 +11,12 @@ import { isLoopback } from '../platform/http/auth/authenticator.ts';
 import { SOL_APIS } from '../platform/http/sol-api.ts';
 import { createSubscriptions } from '../platform/sol/subscriptions/subscriptions.module.ts';
 import type { NotificationDeliveryWorker } from '../platform/sol/subscriptions/notification-delivery.worker.ts';
-import { createLcmModule } from '../lcm/index.ts';
 import { createMonitoringModule, type MonitoringModule } from '../fault-mgmt/index.ts';
+import { createPredictionModule, type PredictionModule } from '../prediction/index.ts';
 import { openApiValidation } from '../platform/http/openapi-validation.ts';
 import { createHttpApp, type SolApiModule } from './http-app.ts';
 import { createAuthenticator, createEventBus } from './adapters.ts';
+import { createOperations, type Operations } from './operations.ts';
 
 export interface RunningService {
   /** Base URL the HTTP server actually listens on. */
@@ -28,6 +29,10 @@ export interface RunningService {
   readonly notifications: NotificationDeliveryWorker;
   /** Monitoring feeds, store and query API (fault-mgmt/). */
   readonly monitoring: MonitoringModule;
+  /** Failure models (registry, active model) and online scoring (prediction/). */
+  readonly prediction: PredictionModule;
+  /** VNF lifecycle, decisions, fault, performance and indicator interfaces. */
+  readonly operations: Operations;
   close(): Promise<void>;
 }
 
@@ -68,9 +73,6 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const subscriptions = createSubscriptions({ db, config, log, metrics });
     subscriptions.worker.start();
     closers.push(() => subscriptions.worker.stop());
-    const solModules = [
-      createLcmModule({ subscriptions: subscriptions.service, pageSize: config.http.pageSize, publicUrl: config.publicUrl }),
-    ];
     const bus = await createEventBus(config, log, metrics);
     closers.push(() => bus.close());
     const outbox = new OutboxRelay({
@@ -85,6 +87,18 @@ export async function startService(config: Config, log: Logger): Promise<Running
     closers.push(() => outbox.stop());
     const monitoring = await createMonitoringModule({ db, config, log, metrics, relay: outbox });
     closers.push(() => monitoring.close());
+    const prediction = createPredictionModule({
+      db, config, log, metrics, relay: outbox, reader: monitoring.reader, registry: monitoring.registry,
+    });
+    await prediction.start();
+    closers.push(() => prediction.stop());
+    const operations = await createOperations({
+      config, log, metrics, db, bus, outbox, subscriptions: subscriptions.service, deliveries: subscriptions.worker, monitoring,
+    });
+    // Resumes unfinished LCM operations and subscribes the consumers, before the relay starts.
+    await operations.start();
+    closers.push(() => operations.stop());
+    const solModules = operations.solModules;
     const authenticator = await createAuthenticator(config, log);
     // RFC 6749 4.4: with VNFM_AUTH=oauth2 the plugin is its own token endpoint, POST /token.
     const tokenEndpoint = config.auth.mode === 'oauth2' ? authenticator.tokenEndpoint : undefined;
@@ -100,7 +114,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         if (tokenEndpoint) app.use(tokenEndpoint);
         app.use(monitoring.ingestRouter);
       },
-      ownApis: [{ path: '/monitoring/v1', router: (authenticate) => monitoring.queryRouter(authenticate) }],
+      ownApis: [{ path: '/monitoring/v1', router: (authenticate) => monitoring.queryRouter(authenticate) }, ...operations.ownApis],
     });
     // Started once every module has subscribed: the in-process bus drops events nobody listens to.
     await outbox.start();
@@ -110,7 +124,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${host}:${port}`;
     log.info({ url, database: db.description, bus: bus.kind, auth: config.auth.mode }, 'vnfm-plugin serving');
-    return { url, db, bus, outbox, notifications: subscriptions.worker, monitoring, close: closeAll };
+    return { url, db, bus, outbox, notifications: subscriptions.worker, monitoring, prediction, operations, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -1,17 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONFIG_KEYS, type ConfigKeyName } from './config-keys.ts';
 import { maskSecret } from './mask-secret.ts';
+import { boolOf, checkUrl, ConfigError, intOf, parseListen, strOf, type RawValues } from './raw-values.ts';
+import { operationsConfig, type OperationsConfig } from './operations-config.ts';
 
-export { maskSecret };
+export { maskSecret, ConfigError, parseListen };
 
 export type AuthMode = 'none' | 'keystone' | 'oauth2';
 const AUTH_MODES: readonly AuthMode[] = ['none', 'keystone', 'oauth2'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface Config {
+export interface Config extends OperationsConfig {
   readonly listen: { readonly host: string; readonly port: number };
   readonly publicUrl: string;
   readonly dataDir: string;
@@ -73,16 +75,17 @@ export interface Config {
     readonly fillLimit: number;
     readonly maxFutureSeconds: number;
   };
+  readonly prediction: {
+    /** PREDICTION_TICK_SECONDS: scoring period; 0 turns online scoring off. */
+    readonly tickSeconds: number;
+    /** PREDICTION_MODEL_DIR: a model directory pinned instead of the registry's active model. */
+    readonly modelDir?: string;
+    /** PREDICTION_HISTORY_SECONDS: history read for each scoring window. */
+    readonly historySeconds: number;
+  };
   readonly log: { readonly level: LogLevel };
 }
 
-export class ConfigError extends Error {
-  override readonly name: string = 'ConfigError';
-}
-
-type RawValues = Partial<Record<ConfigKeyName, string>>;
-
-/** Reads the YAML file (if any) and the environment into raw strings; the environment wins. */
 export function readRawConfig(env: NodeJS.ProcessEnv): RawValues {
   const raw: RawValues = {};
   const file = env.VNFM_CONFIG;
@@ -108,31 +111,6 @@ export function readRawConfig(env: NodeJS.ProcessEnv): RawValues {
   return raw;
 }
 
-function intOf(raw: RawValues, name: ConfigKeyName, min: number): number {
-  const text = raw[name] ?? CONFIG_KEYS.find((k) => k.name === name)!.default!;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min}, got '${text}'`);
-  return n;
-}
-
-function boolOf(raw: RawValues, name: ConfigKeyName): boolean {
-  const text = (raw[name] ?? CONFIG_KEYS.find((k) => k.name === name)!.default!).toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(text)) return true;
-  if (['false', '0', 'no', 'off'].includes(text)) return false;
-  throw new ConfigError(`${name} must be true or false, got '${text}'`);
-}
-
-function strOf(raw: RawValues, name: ConfigKeyName): string | undefined {
-  return raw[name] ?? CONFIG_KEYS.find((k) => k.name === name)!.default;
-}
-
-export function parseListen(text: string, key: ConfigKeyName = 'VNFM_LISTEN'): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new ConfigError(`${key} must be host:port, got '${text}'`);
-  return { host: m[1] ?? m[2], port };
-}
-
 function parseClients(text: string | undefined): Map<string, string> {
   const clients = new Map<string, string>();
   if (!text) return clients;
@@ -142,17 +120,6 @@ function parseClients(text: string | undefined): Map<string, string> {
     clients.set(pair.slice(0, i).trim(), pair.slice(i + 1));
   }
   return clients;
-}
-
-function checkUrl(name: ConfigKeyName, value: string | undefined, protocols: string[]): void {
-  if (value === undefined) return;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} is not a valid URL`);
-  }
-  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')}`);
 }
 
 /** Parses the environment (and optional YAML file) once into a frozen, typed object. */
@@ -231,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callbackTestTimeoutMs: intOf(raw, 'VNFM_CALLBACK_TEST_TIMEOUT_MS', 1),
     },
     monitoring: monitoringConfig(raw),
+    prediction: predictionConfig(raw),
+    ...operationsConfig(raw),
     log: { level },
   };
   return deepFreeze(config);
@@ -258,6 +227,20 @@ function monitoringConfig(raw: RawValues): Config['monitoring'] {
     stepSeconds: intOf(raw, 'MONITORING_STEP_SECONDS', 1),
     fillLimit: intOf(raw, 'MONITORING_FILL_LIMIT', 0),
     maxFutureSeconds: intOf(raw, 'MONITORING_MAX_FUTURE_SECONDS', 0),
+  };
+}
+
+function predictionConfig(raw: RawValues): Config['prediction'] {
+  const modelDir = strOf(raw, 'PREDICTION_MODEL_DIR');
+  if (modelDir !== undefined && !existsSync(path.join(modelDir, 'meta.json'))) {
+    throw new ConfigError(`PREDICTION_MODEL_DIR ${modelDir} is not a model directory (no meta.json; see vnfm-plugin train --out)`);
+  }
+  const historySeconds = intOf(raw, 'PREDICTION_HISTORY_SECONDS', 60);
+  if (historySeconds > 86_400) throw new ConfigError(`PREDICTION_HISTORY_SECONDS must be at most 86400 (one day), got '${historySeconds}'`);
+  return {
+    tickSeconds: intOf(raw, 'PREDICTION_TICK_SECONDS', 0),
+    ...(modelDir !== undefined && { modelDir: path.resolve(modelDir) }),
+    historySeconds,
   };
 }
 
