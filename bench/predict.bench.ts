@@ -1,5 +1,5 @@
 // Failure-model speed: windows scored per second for batches of 1, 100 and 10,000 windows
-// (issue 4: 10,000 windows in under 1 s), and training time per epoch. Uses the shipped model
+// (target: 10,000 windows in under 1 s), and training time per epoch. Uses the shipped model
 // (prediction/models/default) and the shared dataset when present, otherwise a quick model on a
 // synthetic trace. Options: --epochs N (default 3) for the training measurement.
 import { existsSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The decision engine's speed and the paper's experiment (issue 5):
+// The decision engine's speed and the paper's experiment:
 // 1. replay (printed second): `vnfm-plugin replay` on the shared dataset (../shared/datasets/vepc-paging-failure/
 //    data.txt) with the shipped model: the throughput table and migration counts, on the whole
 //    file and on the rows the model was not fitted on; skipped with the reason when the file

@@ -1,7 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 
 /**
- * Registry of trained failure models (issue 4, item 5). The files of a model (model.json,
+ * Registry of trained failure models. The files of a model (model.json,
  * weights, meta.json) live in `path`, a directory under VNFM_DATA_DIR/models/; the row keeps
  * its metadata for listing and the activation state.
  * - At most one model is active (partial unique index): the one online scoring uses.

@@ -1,7 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 
 /**
- * Failure scores written by online scoring (issue 4, item 6): one row per scored VNF
+ * Failure scores written by online scoring: one row per scored VNF
  * instance or VNFC, window and model. `ts` is the start of the last aligned window the
  * score saw. The primary key makes a second scorer (another replica) scoring the same
  * window with the same model a no-op. Rows older than MONITORING_RETENTION_DAYS are deleted

@@ -1,7 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 
 /**
- * Decisions of the proactive-migration engine (issue 5, item 7), served by GET
+ * Decisions of the proactive-migration engine, served by GET
  * /decisions/v1/decisions. `doc` is the Decision exactly as the API returns it: its inputs
  * (the failure score, the policy, the guards), rule, ranking of destinations, outcome, mode,
  * status, opOccId and createdAt. The plain columns are what the engine queries: the VNFC

@@ -1,5 +1,5 @@
 /**
- * The pure core of the decision engine (issue 5, item 7): one failure score of one VNFC, the
+ * The pure core of the decision engine: one failure score of one VNFC, the
  * VNFD's ProactiveMigrationPolicy and what is known now go in; the VNFC's next state and, when
  * something is worth recording, a decision come out. No I/O: the engine, the replay and the
  * tests all run this same function.

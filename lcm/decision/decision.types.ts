@@ -1,5 +1,5 @@
 /**
- * The decision engine's vocabulary (issue 5, item 7): what it reads (one failure score of one
+ * The decision engine's vocabulary: what it reads (one failure score of one
  * VNFC), what it decides (migrate, heal, or skip and why) and what it stores (a Decision, the
  * resource of GET /decisions/v1/decisions).
  */

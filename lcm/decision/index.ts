@@ -1,5 +1,5 @@
 /**
- * The decision engine module (issue 5, item 7) as the service runs it: the engine fed by
+ * The decision engine module as the service runs it: the engine fed by
  * `prediction.failure_scores`, the decision store and the decisions API (/decisions/v1).
  * The composition root gives it the LCM operation engine's port, the VNF package catalogue,
  * the VIM and the monitoring store's reader; the guards, the monitored VNFCs and the host

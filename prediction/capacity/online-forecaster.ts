@@ -4,7 +4,7 @@
  * question at the same moment, without ever showing them a later value.
  */
 
-/** Horizons the issue asks for: 1, 5 and 15 minutes. */
+/** Forecast horizons: 1, 5 and 15 minutes. */
 export const CAPACITY_HORIZONS_SECONDS: readonly number[] = Object.freeze([60, 300, 900]);
 
 export interface OnlineForecaster {

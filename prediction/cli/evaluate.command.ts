@@ -1,6 +1,6 @@
 /**
  * `vnfm-plugin evaluate`: scores a dataset-format file with a trained model and both baselines
- * and reports step and event metrics (issue 4, item 4); `--capacity` runs the host-capacity
+ * and reports step and event metrics; `--capacity` runs the host-capacity
  * forecaster's evaluation instead.
  */
 import { existsSync } from 'node:fs';

@@ -8,7 +8,7 @@
  */
 import type { Trace } from './trace.ts';
 
-/** Failures of at least this many steps are "long" (issue 4: >= 100 steps). */
+/** Failures of at least this many steps are "long" (>= 100 steps). */
 export const DEFAULT_LONG_STEPS = 100;
 
 export interface StressThresholds {

@@ -15,7 +15,7 @@ export interface ReportRow {
   own?: boolean;
 }
 
-/** The keys `evaluate --json` prints for one scorer at one threshold (the issue's shape, plus a few extras). */
+/** The keys `evaluate --json` prints for one scorer at one threshold (the documented shape, plus a few extras). */
 export interface ScorerSummary {
   threshold: number;
   rocAuc: number | null;

@@ -1,7 +1,7 @@
 /**
  * Per-row feature vectors built from the past only (row i sees rows 0..i), plus sequence
  * windows for a recurrent model. Inputs are the observable signals (cpu, mem, swap, paging,
- * oom) and the row times; the scenario column and the label are never read (issue 4: the
+ * oom) and the row times; the scenario column and the label are never read (the
  * scenario length leaks the label). Durations are in seconds because the monitoring step
  * stretches under stress (about 5 s calm, about 10 s stressed in the vEPC dataset).
  */

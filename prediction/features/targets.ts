@@ -1,5 +1,5 @@
 /**
- * Training and evaluation targets per row (issue 4, "Targets"): will a failure start within
+ * Training and evaluation targets per row: will a failure start within
  * the next H steps (rows i+1 .. i+H; the current row is already observed, so an onset on it
  * has no lead time), and will the failure that starts then be long (>= 100 steps)?
  */

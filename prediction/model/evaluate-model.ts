@@ -1,6 +1,6 @@
 /**
  * `evaluate` without the command line: a model and two baselines scored on one trace, with
- * step and event metrics at the model's own threshold and at the 0.5-0.9 sweep (issue 4, item 4).
+ * step and event metrics at the model's own threshold and at the 0.5-0.9 sweep.
  *
  * The logistic baseline must be fitted on something, and the command accepts any file: unless
  * a separate baseline-training trace is given, it is fitted on the first 60 % of the file (cut

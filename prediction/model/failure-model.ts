@@ -1,5 +1,5 @@
 /**
- * The trained failure model (issue 4, items 2-3): an LSTM over the last `windowSteps` rows of
+ * The trained failure model: an LSTM over the last `windowSteps` rows of
  * scaled features with one sigmoid output per question, P(a failure starts within H steps) and
  * P(that failure is long). Stored as a directory: model.json (TensorFlow.js layers format),
  * weights.bin and meta.json (everything needed to build the same inputs again).

@@ -1,5 +1,5 @@
 /**
- * TensorFlow.js backend choice, made once per process (issue 4, "LSTM"): tfjs-node when its
+ * TensorFlow.js backend choice, made once per process: tfjs-node when its
  * native addon is installed and loads, else the WebAssembly backend with its .wasm files read
  * from the installed @tensorflow/tfjs-backend-wasm package, else the pure-JS cpu backend.
  * tfjs-node is an optional dependency: a failed install leaves a package whose import throws,

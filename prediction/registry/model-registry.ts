@@ -1,5 +1,5 @@
 /**
- * The model registry (issue 4, item 5): trained models stored on disk under
+ * The model registry: trained models stored on disk under
  * VNFM_DATA_DIR/models/<id>/ and in prediction_models; one of them is active. Activation
  * and rollback commit the new state and the `prediction.model.activated` event together
  * (outbox), so every process and consumer learns about it.

@@ -1,5 +1,5 @@
 /**
- * Online scoring (issue 4, item 6): every tick, the feature window of every VNFC and VNF
+ * Online scoring: every tick, the feature window of every VNFC and VNF
  * instance is read from the store, all of them are scored in ONE batched predict call, and
  * the scores are stored (failure_scores) and published (`prediction.failure_scores`, outbox)
  * in one transaction.

@@ -1,5 +1,5 @@
 /**
- * Grouped, purged K-fold cross-validation for model choices (issue 4): whole scenario blocks
+ * Grouped, purged K-fold cross-validation for model choices: whole scenario blocks
  * per fold, consecutive blocks together so that each test fold is one stretch of time, H rows
  * purged from training on both sides of it. Inside each fold the model is fitted exactly as
  * `train` fits it: early stopping and the failure threshold on a validation stretch (the last

@@ -1,5 +1,5 @@
 /**
- * `train`: trace(s) in, a saved failure model out (issue 4, item 3). Chronological split into
+ * `train`: trace(s) in, a saved failure model out. Chronological split into
  * train / validation / hold-out (block boundaries, H rows purged at each cut), scaler fitted on
  * the training rows, LSTM fitted with early stopping on the validation loss, thresholds chosen
  * on validation data, and the hold-out's metrics stored in meta.json as measured.

@@ -35,7 +35,7 @@ after(async () => {
 });
 
 describe('vnfm-plugin replay', () => {
-  test('--json: one object on the last line, in the issue\'s shape, and the plot', async () => {
+  test('--json: one object on the last line, in the documented shape, and the plot', async () => {
     const plot = path.join(dir, 'fig5.svg');
     const r = await replay({ data, model, json: true, plot });
     assert.equal(r.code, 0, r.err);

@@ -94,7 +94,7 @@ describe('event metrics on a hand-made trace', () => {
     assert.equal(eventMetrics({ ...base, longProbability: longProb }, 0.65, { ...opts, longThreshold: 0.95 }).events.long.flaggedLong, 0);
   });
 
-  test('use the issue defaults: H = 12, leads 2, 6, 12, long runs >= 100 steps', () => {
+  test('use the defaults: H = 12, leads 2, 6, 12, long runs >= 100 steps', () => {
     const d = eventMetrics(base, 0.65);
     assert.deepEqual(Object.keys(d.events.all), ['total', 'warned2', 'warned6', 'warned12']);
     assert.deepEqual([d.horizon, d.longRunSteps], [12, 100]);

@@ -31,7 +31,7 @@ test('goals: the best row against 95 %, the best row with no more migrations tha
   assert.equal(none.best.met, false);
 });
 
-test('the JSON line has the issue\'s keys; the table and the plot name every row', () => {
+test('the JSON line has the documented keys; the table and the plot name every row', () => {
   const r = report([0.5, 0.6, 0.7, 0.8, 0.9].map((t) => row(t, 'threshold', 28, 20)), [row(0.5, 'long-only', 25, 4)]);
   const j = JSON.parse(replayJson(r));
   assert.deepEqual(Object.keys(j.oracle).slice(0, 2), ['avgMbps', 'migrations']);

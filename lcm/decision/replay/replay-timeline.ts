@@ -1,5 +1,5 @@
 /**
- * The time structure of a dataset-format trace as the replay uses it (issue 5, item 8).
+ * The time structure of a dataset-format trace as the replay uses it.
  *
  * - Row i stands for the interval (t[i-1], t[i]] (a row's time is the END of its monitoring
  *   interval); its weight in the averages is that length capped at `maxGapSeconds`, so a pause

@@ -1,6 +1,6 @@
 /**
  * `vnfm-plugin replay --data FILE [--model DIR]`: the paper's experiment on any dataset-format
- * file (issue 5, item 8). Prints the throughput table (text), or with --json one JSON object on
+ * file. Prints the throughput table (text), or with --json one JSON object on
  * the last line, and writes the bar chart (--plot, default replay.svg).
  */
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The paper's experiment (issue 5, item 8) on any dataset-format file: the model scores every
+ * The paper's experiment on any dataset-format file: the model scores every
  * row (batched, as `evaluate` does), then the same trace is replayed in the simulated VIM with
  * no migration, with the oracle, with the VNFD policy at thresholds 0.5-0.9, and with variants
  * that show the throughput / migrations trade-off (long failures only; heal fallback).
