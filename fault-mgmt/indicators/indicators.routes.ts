@@ -3,6 +3,7 @@ import { NotFound } from '../../platform/http/problem-details.ts';
 import { VNFIND } from '../../platform/http/sol-api.ts';
 import { parseListQuery, sendList, type ResourceQuerySpec } from '../../platform/sol/list-query.ts';
 import type { SubscriptionService } from '../../platform/sol/subscriptions/subscription.service.ts';
+import { subscriptionRoutes } from '../../platform/sol/subscriptions/subscription.routes.ts';
 import type { VnfTopologySource } from '../pm/vnf-topology.ts';
 import type { IndicatorRepository } from './indicator.repository.ts';
 import { INDICATOR_SUBSCRIPTION_QUERY, indicatorSubscription, parseIndicatorSubscriptionRequest } from './indicator-subscription.ts';
@@ -35,6 +36,13 @@ export function indicatorRoutes(deps: IndicatorRoutesDeps): (router: Router) => 
   const knownVnf = async (id: string) => {
     if (!(await deps.topology.vnfs()).some((v) => v.vnfInstanceId === id)) throw new VnfInstanceNotFound(id);
   };
+  const subscriptions = subscriptionRoutes({
+    ...deps,
+    api: VNFIND,
+    query: INDICATOR_SUBSCRIPTION_QUERY,
+    parse: parseIndicatorSubscriptionRequest,
+    render: indicatorSubscription,
+  });
   return (router) => {
     router.get('/indicators', async (req, res) => {
       const query = parseListQuery(req.query as Record<string, unknown>, VNF_INDICATOR_QUERY);
@@ -52,25 +60,6 @@ export function indicatorRoutes(deps: IndicatorRoutesDeps): (router: Router) => 
       res.json(indicator);
     });
 
-    router.post('/subscriptions', async (req, res) => {
-      const request = parseIndicatorSubscriptionRequest(req.body);
-      const doc = await deps.subscriptions.create(VNFIND, {
-        callbackUri: request.callbackUri,
-        authentication: request.authentication,
-        render: (id, selfHref) => indicatorSubscription(id, selfHref, request),
-      });
-      res.status(201).location(doc._links.self.href).json(doc);
-    });
-    router.get('/subscriptions', async (req, res) => {
-      const query = parseListQuery(req.query as Record<string, unknown>, INDICATOR_SUBSCRIPTION_QUERY);
-      sendList(req, res, await deps.subscriptions.list(VNFIND, query, deps.pageSize), deps.publicUrl);
-    });
-    router.get('/subscriptions/:subscriptionId', async (req, res) => {
-      res.json(await deps.subscriptions.get(VNFIND, req.params.subscriptionId));
-    });
-    router.delete('/subscriptions/:subscriptionId', async (req, res) => {
-      await deps.subscriptions.delete(VNFIND, req.params.subscriptionId);
-      res.status(204).end();
-    });
+    subscriptions(router);
   };
 }

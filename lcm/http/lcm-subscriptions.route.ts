@@ -1,10 +1,10 @@
 import type { Router } from 'express';
 import { VNFLCM } from '../../platform/http/sol-api.ts';
-import { parseListQuery, sendList, type ResourceQuerySpec } from '../../platform/sol/list-query.ts';
+import type { ResourceQuerySpec } from '../../platform/sol/list-query.ts';
 import type { SubscriptionDoc } from '../../platform/sol/subscriptions/subscription.repository.ts';
 import type { SubscriptionService } from '../../platform/sol/subscriptions/subscription.service.ts';
 import { parseLccnSubscriptionRequest, type LccnSubscriptionRequest } from '../subscriptions/lcm-subscription-request.ts';
-import { notAllowed } from './not-allowed.ts';
+import { subscriptionRoutes } from '../../platform/sol/subscriptions/subscription.routes.ts';
 
 export interface LcmSubscriptionRoutesDeps {
   readonly subscriptions: SubscriptionService;
@@ -33,31 +33,11 @@ function lccnSubscription(id: string, selfHref: string, request: LccnSubscriptio
 
 /** SOL003 5.4.18 Subscriptions and 5.4.19 Individual subscription, under /vnflcm/v2. */
 export function lcmSubscriptionRoutes(deps: LcmSubscriptionRoutesDeps): (router: Router) => void {
-  return (router) => {
-    router.post('/subscriptions', async (req, res) => {
-      const request = parseLccnSubscriptionRequest(req.body);
-      const doc = await deps.subscriptions.create(VNFLCM, {
-        callbackUri: request.callbackUri,
-        authentication: request.authentication,
-        render: (id, selfHref) => lccnSubscription(id, selfHref, request),
-      });
-      res.status(201).location(doc._links.self.href).json(doc);
-    });
-
-    router.get('/subscriptions', async (req, res) => {
-      const query = parseListQuery(req.query as Record<string, unknown>, LCCN_SUBSCRIPTION_QUERY);
-      sendList(req, res, await deps.subscriptions.list(VNFLCM, query, deps.pageSize), deps.publicUrl);
-    });
-    router.all('/subscriptions', notAllowed('GET, POST'));
-
-    router.get('/subscriptions/:subscriptionId', async (req, res) => {
-      res.json(await deps.subscriptions.get(VNFLCM, req.params.subscriptionId));
-    });
-
-    router.delete('/subscriptions/:subscriptionId', async (req, res) => {
-      await deps.subscriptions.delete(VNFLCM, req.params.subscriptionId);
-      res.status(204).end();
-    });
-    router.all('/subscriptions/:subscriptionId', notAllowed('GET, DELETE'));
-  };
+  return subscriptionRoutes({
+    ...deps,
+    api: VNFLCM,
+    query: LCCN_SUBSCRIPTION_QUERY,
+    parse: parseLccnSubscriptionRequest,
+    render: lccnSubscription,
+  });
 }

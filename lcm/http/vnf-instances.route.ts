@@ -4,7 +4,7 @@ import type { VnfInstanceService, CreateVnfRequest } from '../instances/vnf-inst
 import { VNF_INSTANCE_DEFAULT_EXCLUDED } from '../instances/vnf-instance.types.ts';
 import type { LcmOperationsService } from '../op-occs/lcm-operations.service.ts';
 import { checkModify } from '../requests/lcm-request-checks.ts';
-import { notAllowed } from './not-allowed.ts';
+import { notAllowed } from '../../platform/http/not-allowed.ts';
 
 export interface VnfInstanceRoutesDeps {
   readonly instances: VnfInstanceService;

@@ -3,7 +3,7 @@ import { parseListQuery, sendList, type ResourceQuerySpec } from '../../platform
 import type { LcmOpOccRepository } from '../op-occs/lcm-op-occ.repository.ts';
 import { VNF_LCM_OP_OCC_DEFAULT_EXCLUDED } from '../op-occs/lcm-op-occ.types.ts';
 import type { LcmOperationsService } from '../op-occs/lcm-operations.service.ts';
-import { notAllowed } from './not-allowed.ts';
+import { notAllowed } from '../../platform/http/not-allowed.ts';
 
 export interface VnfLcmOpOccRoutesDeps {
   readonly operations: LcmOperationsService;

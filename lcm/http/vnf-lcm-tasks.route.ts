@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type { LcmOperationsService, StartRequest } from '../op-occs/lcm-operations.service.ts';
 import type { LcmOperation } from '../op-occs/lcm-op-occ.types.ts';
 import { checkHeal, checkInstantiate, checkScale, checkTerminate } from '../requests/lcm-request-checks.ts';
-import { notAllowed } from './not-allowed.ts';
+import { notAllowed } from '../../platform/http/not-allowed.ts';
 
 type Body = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { parseListQuery, sendList, type ResourceQuerySpec } from '../../../platf
 import { acknowledgeAlarm, AlarmNotFound, parseAlarmModifications } from '../acknowledge-alarm.ts';
 import { alarmETag } from '../alarm-document.ts';
 import type { AlarmRepository } from '../alarm.repository.ts';
-import { notAllowed } from './not-allowed.ts';
+import { notAllowed } from '../../../platform/http/not-allowed.ts';
 
 export interface AlarmRoutesDeps {
   readonly db: Database;

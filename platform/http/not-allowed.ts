@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { MethodNotAllowed } from '../../platform/http/problem-details.ts';
+import { MethodNotAllowed } from './problem-details.ts';
 
 /** 405 with Allow for the methods a resource does not serve (SOL013 6.4). */
 export function notAllowed(allow: string): RequestHandler {
