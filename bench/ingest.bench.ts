@@ -37,7 +37,8 @@ function parseOptions(args: readonly string[]): Options {
  * plugin (started in-process on a fresh database of DATABASE_URL) by 10 concurrent
  * senders; "stored" is what monitoring_samples holds once every request was answered.
  * Then the same rows are exported, the table emptied, and the rows COPYed back into the
- * same (partitioned, indexed) table: the ceiling of the database itself. The senders run
+ * same (partitioned, indexed) table, in the binary format the store writer uses: the
+ * ceiling of the database itself (the text format's rate is printed for reference). The senders run
  * in a child process (ingest-senders.ts), so this process's CPU time is the service's.
  */
 export async function benchIngest(args: readonly string[] = []): Promise<unknown> {
@@ -123,14 +124,33 @@ async function storedRows(db: Database): Promise<number> {
   return Number(row.n);
 }
 
-/** Rows exported with COPY TO, the table emptied, and the same rows COPYed back into it. */
-async function measureCopy(url: string): Promise<{ rows: number; perSecond: number; seconds: number }> {
+type CopyFormat = 'text' | 'binary';
+
+/**
+ * Rows exported with COPY TO, the table emptied, and the same rows COPYed back into it,
+ * in the binary format the store writer uses (the ceiling the ratio is taken against)
+ * and, for reference, in the text format.
+ */
+async function measureCopy(url: string): Promise<CopyRate & { text: CopyRate }> {
+  const text = await copyBack(url, 'text');
+  const binary = await copyBack(url, 'binary');
+  return { ...binary, text };
+}
+
+interface CopyRate {
+  rows: number;
+  perSecond: number;
+  seconds: number;
+}
+
+async function copyBack(url: string, format: CopyFormat): Promise<CopyRate> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  const options = format === 'binary' ? ' (FORMAT binary)' : '';
   try {
     const chunks: Buffer[] = [];
     await pipeline(
-      client.query(copyTo('COPY (SELECT series_id, ts, value FROM monitoring_samples) TO STDOUT')),
+      client.query(copyTo(`COPY (SELECT series_id, ts, value FROM monitoring_samples) TO STDOUT${options}`)),
       async function* (source: AsyncIterable<Buffer>) {
         for await (const c of source) chunks.push(c);
       },
@@ -140,12 +160,12 @@ async function measureCopy(url: string): Promise<{ rows: number; perSecond: numb
     await client.query('TRUNCATE monitoring_samples');
     await client.query('CHECKPOINT').catch(() => undefined); // not the export's dirty pages
     const start = performance.now();
-    await pipeline(Readable.from(chunks), client.query(copyFrom('COPY monitoring_samples (series_id, ts, value) FROM STDIN')));
+    await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY monitoring_samples (series_id, ts, value) FROM STDIN${options}`)));
     const seconds = (performance.now() - start) / 1000;
     const [{ n: back }] = (await client.query<{ n: string }>('SELECT count(*) AS n FROM monitoring_samples')).rows;
     if (Number(back) !== rows) throw new Error(`COPY stored ${back} rows of ${rows}`);
     const perSecond = Math.round(rows / seconds);
-    console.log(`COPY: ${rows} rows in ${seconds.toFixed(2)} s = ${perSecond} values/s`);
+    console.log(`COPY (${format}): ${rows} rows in ${seconds.toFixed(2)} s = ${perSecond} values/s`);
     return { rows, perSecond, seconds: Number(seconds.toFixed(2)) };
   } finally {
     await client.end();

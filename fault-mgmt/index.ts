@@ -7,6 +7,7 @@ import type { OutboxRelay } from '../platform/bus/outbox.ts';
 import { alertmanagerRoutes } from './alertmanager/alertmanager.routes.ts';
 import { alertQueryRoutes } from './alertmanager/alert-query.routes.ts';
 import { collectdRoutes } from './collectd/collectd.routes.ts';
+import { createWorkerBodyDecoder } from './collectd/collectd-decoder.ts';
 import { createIngestRouter } from './http/ingest-router.ts';
 import { loadPatternCatalogue } from './logs/pattern-catalogue.ts';
 import { logRoutes } from './logs/logs.routes.ts';
@@ -62,7 +63,9 @@ export async function createMonitoringModule(deps: MonitoringModuleDeps): Promis
     registry.start();
     closers.push(() => registry.stop());
 
-    const writer = createMonitoringWriter({ db, log, metrics, config: m, relay: deps.relay });
+    // Two write transactions at once on a PostgreSQL server (the embedded one serialises them):
+    // while one commits, the next group is written (see Group commit in the README).
+    const writer = createMonitoringWriter({ db, log, metrics, config: m, relay: deps.relay, transactionsInFlight: db.embedded ? 1 : 2 });
     await writer.start();
     closers.push(() => writer.stop());
     const sink = writer;
@@ -79,12 +82,16 @@ export async function createMonitoringModule(deps: MonitoringModuleDeps): Promis
       log.info({ host: m.syslogListen.host, ...syslog }, 'syslog receiver listening (UDP and TCP)');
     }
 
+    // POST /collectd bodies are parsed on a worker thread (the second CPU), in arrival order.
+    const decoder = createWorkerBodyDecoder({ log });
+    closers.push(() => decoder.close());
     const reader = createWindowReader({ db, resolver, defaultStep: m.stepSeconds, defaultFillLimit: m.fillLimit });
     const ingestRouter = createIngestRouter({
       auth: m.ingestAuth,
       bodyLimit: m.bodyLimit,
+      rawBodyPaths: ['/collectd'],
       receivers: [
-        collectdRoutes({ sink, resolver, config: m, metrics, log }),
+        collectdRoutes({ sink, resolver, config: m, metrics, log, decoder }),
         logRoutes({ sink, resolver, catalogue, config: m, metrics, log }),
         alertmanagerRoutes({ db, relay: deps.relay, config: m, metrics, log }),
       ],

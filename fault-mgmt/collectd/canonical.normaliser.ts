@@ -26,6 +26,13 @@ export interface CanonicalInput {
   readonly value: number | undefined | null;
   readonly time: number;
   readonly interval: number;
+  /** inputKey(pluginInstance, type, typeInstance, dsname), when the caller has it at hand. */
+  readonly key?: string;
+}
+
+/** The key of an input among its entity's and group's inputs. */
+export function inputKey(pluginInstance: string, type: string, typeInstance: string, dsname: string): string {
+  return `${pluginInstance}\u0000${type}\u0000${typeInstance}\u0000${dsname}`;
 }
 
 interface InputState {
@@ -37,6 +44,9 @@ interface InputState {
   readonly time: number;
   readonly interval: number;
 }
+
+/** An input as the state keeps it: its reading is replaced in place by the next one. */
+type StoredInput = { -readonly [K in keyof InputState]: InputState[K] };
 
 interface Out {
   readonly metric: CanonicalMetric;
@@ -51,11 +61,11 @@ export const FRESHNESS_INTERVALS = 1.5;
 
 /** Latest inputs per entity and group; bounded (least recently updated entity forgotten first). */
 export class CanonicalState {
-  readonly entities = new Map<string, Map<string, Map<string, InputState>>>();
+  readonly entities = new Map<string, Map<string, Map<string, StoredInput>>>();
   constructor(readonly maxEntities = 100_000) {}
 
   /** @internal The groups of one entity, marked as most recently used. */
-  groupsOf(key: string): Map<string, Map<string, InputState>> {
+  groupsOf(key: string): Map<string, Map<string, StoredInput>> {
     let groups = this.entities.get(key);
     if (groups) this.entities.delete(key);
     else groups = new Map();
@@ -104,23 +114,18 @@ export function feedsCanonical(group: string, type: string): boolean {
 
 /** Updates the state with a body's inputs and returns the canonical samples they yield. */
 export function normalise(state: CanonicalState, inputs: readonly CanonicalInput[]): SampleRow[] {
-  const touched = new Map<string, { entity: EntityRef; group: string; inputs: Map<string, InputState> }>();
+  const touched = new Map<string, Touched>();
+  // A value list's inputs come one after another: look their entity and group up once per run.
+  let t: Touched | undefined;
   for (const i of inputs) {
-    const entityKey = `${i.entity.kind}\u0000${i.entity.id}`;
-    const touchKey = `${entityKey}\u0000${i.group}`;
-    let t = touched.get(touchKey);
-    if (!t) {
-      const groups = state.groupsOf(entityKey);
-      let g = groups.get(i.group);
-      if (!g) groups.set(i.group, (g = new Map()));
-      touched.set(touchKey, (t = { entity: i.entity, group: i.group, inputs: g }));
+    if (t === undefined || i.entity !== t.entity || i.group !== t.group) t = touch(state, touched, i);
+    const key = i.key ?? inputKey(i.pluginInstance, i.type, i.typeInstance, i.dsname);
+    if (i.value === null) {
+      t.inputs.delete(key);
+      continue;
     }
-    const key = `${i.pluginInstance}\u0000${i.type}\u0000${i.typeInstance}\u0000${i.dsname}`;
-    if (i.value === null) t.inputs.delete(key);
-    else {
-      const prev = t.inputs.get(key);
-      // A reordered older reading never replaces a newer one.
-      if (prev && prev.time > i.time) continue;
+    const prev = t.inputs.get(key);
+    if (!prev) {
       t.inputs.set(key, {
         pluginInstance: i.pluginInstance,
         type: i.type,
@@ -130,6 +135,11 @@ export function normalise(state: CanonicalState, inputs: readonly CanonicalInput
         time: i.time,
         interval: i.interval,
       });
+    } else if (prev.time <= i.time) {
+      // Updated in place (the calculators keep no reference); a reordered older reading never replaces a newer one.
+      prev.value = i.value;
+      prev.time = i.time;
+      prev.interval = i.interval;
     }
   }
   const rows: SampleRow[] = [];
@@ -141,6 +151,25 @@ export function normalise(state: CanonicalState, inputs: readonly CanonicalInput
     }
   }
   return rows;
+}
+
+interface Touched {
+  readonly entity: EntityRef;
+  readonly group: string;
+  readonly inputs: Map<string, StoredInput>;
+}
+
+function touch(state: CanonicalState, touched: Map<string, Touched>, i: CanonicalInput): Touched {
+  const entityKey = `${i.entity.kind}\u0000${i.entity.id}`;
+  const touchKey = `${entityKey}\u0000${i.group}`;
+  let t = touched.get(touchKey);
+  if (!t) {
+    const groups = state.groupsOf(entityKey);
+    let g = groups.get(i.group);
+    if (!g) groups.set(i.group, (g = new Map()));
+    touched.set(touchKey, (t = { entity: i.entity, group: i.group, inputs: g }));
+  }
+  return t;
 }
 
 export function freshInputs(all: readonly InputState[]): InputState[] {

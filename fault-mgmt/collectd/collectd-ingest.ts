@@ -9,6 +9,7 @@ import type { CanonicalInput } from './canonical.normaliser.ts';
 import { CanonicalState, feedsCanonical, normalise } from './canonical.normaliser.ts';
 import { RateTracker, type RateStep, type RateUndo } from './counter-rate.tracker.ts';
 import { BodyEntityResolver } from './entity-naming.ts';
+import { SeriesNameCache } from './series-names.cache.ts';
 import { tailEvent, tailEventType } from './tail-counter.events.ts';
 import { seriesIdentifier, type ValueList } from './value-list.parser.ts';
 import type { EntityRef, EntityResolver, EventRow, IngestBatch, SampleRow } from '../monitoring.types.ts';
@@ -17,10 +18,11 @@ import type { EntityRef, EntityResolver, EventRow, IngestBatch, SampleRow } from
 export interface CollectdState {
   readonly rates: RateTracker;
   readonly canonical: CanonicalState;
+  readonly names: SeriesNameCache;
 }
 
 export function createCollectdState(opts: { maxSeries?: number; maxEntities?: number } = {}): CollectdState {
-  return { rates: new RateTracker(opts.maxSeries), canonical: new CanonicalState(opts.maxEntities) };
+  return { rates: new RateTracker(opts.maxSeries), canonical: new CanonicalState(opts.maxEntities), names: new SeriesNameCache() };
 }
 
 export interface PreparedCollectdBatch {
@@ -41,7 +43,7 @@ export interface PrepareOptions {
 }
 
 export function prepareCollectdBatch(lists: readonly ValueList[], opts: PrepareOptions): PreparedCollectdBatch {
-  const names = new BodyEntityResolver(opts.resolver);
+  const entities = new BodyEntityResolver(opts.resolver);
   const session = opts.state.rates.begin();
   const samples: SampleRow[] = [];
   const events: EventRow[] = [];
@@ -49,20 +51,20 @@ export function prepareCollectdBatch(lists: readonly ValueList[], opts: PrepareO
   let stored = 0;
   let nulls = 0;
   for (const vl of lists) {
-    const resolved = vl.plugin === 'virt' ? names.vm(vl) : names.host(vl.host);
+    const resolved = vl.plugin === 'virt' ? entities.vm(vl) : entities.host(vl.host);
     const entity = resolved.entity;
     const canonical = feedsCanonical(vl.plugin, vl.type);
     const tail = vl.plugin === 'tail' && tailEventType(vl.typeInstance) !== undefined;
-    const id = seriesIdentifier(vl);
-    const multi = vl.values.length > 1;
+    const metrics = opts.state.names.namesOf(vl);
+    const keys = canonical ? opts.state.names.inputKeysOf(vl) : undefined;
     for (let i = 0; i < vl.values.length; i++) {
       const v = vl.values[i];
       if (v === null) {
         nulls++;
-        if (canonical) inputs.push(canonicalInput(vl, i, entity, null));
+        if (canonical) inputs.push(canonicalInput(vl, i, entity, null, keys));
         continue;
       }
-      samples.push({ entity, metric: multi ? `${id}:${vl.dsnames[i]}` : id, ts: vl.time, value: v, canonical: false });
+      samples.push({ entity, metric: metrics[i], ts: vl.time, value: v, canonical: false });
       stored++;
       if (!canonical && !tail) continue;
       const dstype = vl.dstypes[i];
@@ -70,11 +72,11 @@ export function prepareCollectdBatch(lists: readonly ValueList[], opts: PrepareO
       let rate: number | undefined = v;
       if (dstype !== 'gauge' && !opts.storeRates) {
         // Keyed by the host as posted: the identity of collectd's own value cache.
-        step = session.step(`${vl.host}\u0000${id}\u0000${vl.dsnames[i]}`, dstype, v, vl.time);
+        step = session.step(`${vl.host}\u0000${seriesIdentifier(vl)}\u0000${vl.dsnames[i]}`, dstype, v, vl.time);
         if (step.kind === 'stale') continue;
         rate = step.kind === 'delta' ? step.delta / step.dt : undefined;
       }
-      if (canonical) inputs.push(canonicalInput(vl, i, entity, rate));
+      if (canonical) inputs.push(canonicalInput(vl, i, entity, rate, keys));
       if (tail) {
         const ev = tailEvent(vl, i, opts.storeRates, step, resolved);
         if (ev) events.push(ev);
@@ -85,8 +87,9 @@ export function prepareCollectdBatch(lists: readonly ValueList[], opts: PrepareO
   return { batch: { samples, events }, stored, nulls, undo: session };
 }
 
-function canonicalInput(vl: ValueList, i: number, entity: EntityRef, value: number | undefined | null): CanonicalInput {
+function canonicalInput(vl: ValueList, i: number, entity: EntityRef, value: number | undefined | null, keys?: readonly string[]): CanonicalInput {
   return {
+    key: keys?.[i],
     entity,
     group: vl.plugin,
     pluginInstance: vl.pluginInstance,

@@ -15,7 +15,8 @@ import type { EntityResolver, MonitoringSink } from '../monitoring.types.ts';
 import { createCollectdState, prepareCollectdBatch, type CollectdState } from './collectd-ingest.ts';
 import { BodyEntityResolver } from './entity-naming.ts';
 import { isVirtNotification, notificationEvent, parseNotifyBody } from './notification.parser.ts';
-import { countPostedValues, parseCollectdBody } from './value-list.parser.ts';
+import { inlineBodyDecoder, type CollectdBodyDecoder } from './collectd-decoder.ts';
+import { countPostedValues, parseCollectdBody, type ValueList } from './value-list.parser.ts';
 
 export interface CollectdMetrics {
   /** Posted values by result: stored (raw sample), null (NaN, counted only), rejected (in a rejected body). */
@@ -45,6 +46,11 @@ export interface CollectdRoutesDeps {
   readonly state?: CollectdState;
   /** The receiver's clock, epoch seconds (tests). */
   readonly now?: () => number;
+  /**
+   * Parses and validates bodies the ingest router left as bytes (its `rawBodyPaths`);
+   * default: on the request's thread. Bodies parsed already (express.json) are validated here.
+   */
+  readonly decoder?: CollectdBodyDecoder;
 }
 
 /** `?storeRates=true|false` overrides COLLECTD_STORE_RATES for one request. */
@@ -68,17 +74,37 @@ export function collectdRoutes(deps: CollectdRoutesDeps): (router: Router) => vo
   const m = collectdMetrics(deps.metrics.registry);
   const state = deps.state ?? createCollectdState();
   const now = deps.now ?? (() => Date.now() / 1000);
+  const decoder = deps.decoder ?? inlineBodyDecoder;
   const log = deps.log.child({ component: 'collectd' });
   const limits = () => ({ now: now(), maxFutureSeconds: deps.config.maxFutureSeconds });
 
   const postValues: RequestHandler = async (req, res) => {
     let prepared;
+    // Bodies the edge refuses (not strict UTF-8 JSON) are not collectd values: not counted.
+    let counted = true;
+    let posted = () => countPostedValues(req.body);
     try {
+      let lists: ValueList[];
+      if (Buffer.isBuffer(req.body)) {
+        const d = await decoder.decode(req.body, limits()).catch((err: unknown) => {
+          counted = false; // the decoder failed, not the body
+          throw err;
+        });
+        if (!d.ok) {
+          counted = d.stage === 'entries';
+          posted = () => d.postedValues;
+          throw d.problem;
+        }
+        lists = d.lists;
+        posted = () => lists.reduce((n, vl) => n + vl.values.length, 0);
+      } else lists = parseCollectdBody(req.body, limits());
       const storeRates = storeRatesOf(req, deps.config.collectdStoreRates);
-      prepared = prepareCollectdBatch(parseCollectdBody(req.body, limits()), { storeRates, resolver: deps.resolver, state });
+      prepared = prepareCollectdBatch(lists, { storeRates, resolver: deps.resolver, state });
     } catch (err) {
-      m.values.inc({ result: 'rejected' }, countPostedValues(req.body));
-      m.rejected.inc({ endpoint: 'collectd', reason: reasonOf(err) });
+      if (counted) {
+        m.values.inc({ result: 'rejected' }, posted());
+        m.rejected.inc({ endpoint: 'collectd', reason: reasonOf(err) });
+      }
       throw err;
     }
     const { batch, stored, nulls, undo } = prepared;

@@ -1,5 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { BadRequest, MethodNotAllowed, Unauthorized } from '../../platform/http/problem-details.ts';
 import { requireJsonContentType, unstorableTextAt } from '../../platform/http/sol-router.ts';
 
@@ -16,6 +16,19 @@ export interface IngestRouterOptions {
   readonly bodyLimit: string;
   /** Receivers, each adding its POST routes (`/collectd`, `/logs`, ...). */
   readonly receivers: readonly ((router: Router) => void)[];
+  /**
+   * Paths whose UTF-8 JSON bodies are left as bytes (a Buffer in `req.body`) for the
+   * receiver to parse and check itself, as collectd-body.decoder.ts does off the
+   * request's thread. Bodies declaring another charset still go through express.json.
+   */
+  readonly rawBodyPaths?: readonly string[];
+}
+
+/** application/json in UTF-8 (no charset parameter means UTF-8, RFC 8259 section 8.1). */
+function isUtf8Json(req: Request): boolean {
+  if (!req.is('application/json')) return false;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -35,6 +48,10 @@ export function createIngestRouter(opts: IngestRouterOptions): Router {
   router.use((req, _res, next) => next(isIngestPath(req.path) ? undefined : 'router'));
   if (opts.auth) router.use(basicAuth(opts.auth));
   router.use(requireJsonContentType);
+  const raw = new Set(opts.rawBodyPaths ?? []);
+  if (raw.size > 0) {
+    router.use(express.raw({ limit: opts.bodyLimit, type: (req) => raw.has((req as Request).path) && isUtf8Json(req as Request) }));
+  }
   router.use(
     express.json({
       limit: opts.bodyLimit,
@@ -54,6 +71,7 @@ export function createIngestRouter(opts: IngestRouterOptions): Router {
   );
   router.use((req, _res, next) => {
     if (req.method === 'POST' && req.body === undefined) throw new BadRequest('A JSON request body is required.');
+    if (Buffer.isBuffer(req.body)) return next(); // a raw body: its receiver checks it
     const at = (req as EscapeFlagged)[HAS_ESCAPES] === false ? undefined : unstorableTextAt(req.body);
     if (at !== undefined) {
       throw new BadRequest(`The request body holds U+0000 or an unpaired UTF-16 surrogate at ${at}; such text cannot be stored.`);

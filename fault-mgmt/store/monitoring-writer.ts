@@ -10,7 +10,7 @@ import type { EventRow, IngestBatch, IngestReceipt, MonitoringSink } from '../mo
 import { monitoringWriterMetrics, type MonitoringWriterMetrics } from './monitoring-writer.metrics.ts';
 import { EVENTS_SQL, eventColumns } from './monitoring-writer.sql.ts';
 import { createRollupWorker, MARK_PENDING_SQL, minutesOf, type RollupWorker } from './rollup-worker.ts';
-import { copySamples, copySupported, insertSamples, type SampleColumns } from './sample-writes.ts';
+import { CopyRefused, copySamples, copySupported, insertSamples, type SampleColumns } from './sample-writes.ts';
 import { createPartitionManager, type PartitionManager } from './partition-manager.ts';
 import { createSeriesDictionary, type SeriesDictionary } from './series-dictionary.ts';
 
@@ -66,6 +66,11 @@ export function createMonitoringWriter(deps: {
   metrics: PlatformMetrics;
   config: Config['monitoring'];
   relay?: Pick<OutboxRelay, 'nudge'>;
+  /**
+   * Write transactions at once, each on its own connection (default 1). With 2, the next
+   * group is written while one commits or waits for its COPY to be acknowledged.
+   */
+  transactionsInFlight?: number;
 }): MonitoringWriter {
   const { db, config } = deps;
   const log = deps.log.child({ component: 'monitoring-writer' });
@@ -86,7 +91,11 @@ export function createMonitoringWriter(deps: {
   let queuedRows = 0;
   const waiters: Waiter[] = [];
   let stopping = false;
-  let wake: (() => void) | undefined;
+  /** Write loops waiting for work. */
+  const idle: (() => void)[] = [];
+  const wake = () => {
+    for (const resolve of idle.splice(0)) resolve();
+  };
 
   const setGauge = () => metrics.queueRows.set(queuedRows);
 
@@ -97,7 +106,7 @@ export function createMonitoringWriter(deps: {
     queue.push(p);
     queuedRows += p.rows;
     setGauge();
-    wake?.();
+    wake();
   };
 
   /** First come, first served: a waiting batch is never overtaken by a later one. */
@@ -199,16 +208,16 @@ export function createMonitoringWriter(deps: {
   };
 
   /**
-   * COPY where the server allows it, else (or when a sample was stored before) INSERT ...
+   * COPY where the server allows it (a CopyRefused aborts the transaction), else INSERT ...
    * ON CONFLICT DO NOTHING; then the touched minutes are marked for the rollup worker, in
    * the same transaction. Resolves to the rows stored.
    */
-  const writeSamples = async (tx: Transaction, group: readonly Pending[], skip: boolean[], ids: number[]): Promise<number> => {
+  const writeSamples = async (tx: Transaction, group: readonly Pending[], skip: boolean[], ids: number[], copy: boolean): Promise<number> => {
     const cols = sampleColumns(group, skip, ids);
     if (cols.sid.length === 0) return 0;
     let written: number;
-    copyUsable ??= await copySupported(db, tx);
-    if (copyUsable && (await copySamples(db, tx, cols))) {
+    if (copy) copyUsable ??= await copySupported(db, tx);
+    if (copy && copyUsable && (await copySamples(tx, cols))) {
       written = cols.sid.length;
       metrics.sampleWrites.inc({ method: 'copy' });
     } else {
@@ -251,13 +260,24 @@ export function createMonitoringWriter(deps: {
     await partitions.ensureDays(daysOf(group));
     const ids = await dictionary.idsOf(group.map((p) => p.batch.samples));
     const done = metrics.flushSeconds.startTimer();
-    const { skip, samples, events } = await db.transaction(async (tx) => {
-      const skip = await claimBatchIds(tx, group);
-      const samples = await writeSamples(tx, group, skip, ids);
-      const events = await writeEvents(tx, group, skip);
-      await publish(tx, group, skip);
-      return { skip, samples, events };
-    });
+    const attempt = (copy: boolean) =>
+      db.transaction(async (tx) => {
+        const skip = await claimBatchIds(tx, group);
+        const samples = await writeSamples(tx, group, skip, ids, copy);
+        const events = await writeEvents(tx, group, skip);
+        await publish(tx, group, skip);
+        return { skip, samples, events };
+      });
+    let result;
+    try {
+      result = await attempt(true);
+    } catch (err) {
+      if (!(err instanceof CopyRefused)) throw err;
+      // Rolled back whole: the same group again, with INSERT ... ON CONFLICT DO NOTHING.
+      if (err.reason === 'unsupported') copyUsable = false;
+      result = await attempt(false);
+    }
+    const { skip, samples, events } = result;
     done();
     metrics.rowsWritten.inc({ kind: 'sample' }, samples);
     metrics.rowsWritten.inc({ kind: 'event' }, events);
@@ -285,12 +305,12 @@ export function createMonitoringWriter(deps: {
     }
   };
 
-  const loop = (async () => {
+  /** One write loop: takes everything queued, writes it in one transaction, and again. */
+  const writeLoop = async () => {
     for (;;) {
       if (queue.length === 0) {
-        if (stopping && waiters.length === 0) return;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+        if (stopping && waiters.length === 0) return wake();
+        await new Promise<void>((resolve) => idle.push(resolve));
         continue;
       }
       const group = queue;
@@ -300,7 +320,8 @@ export function createMonitoringWriter(deps: {
       admitWaiters(); // they fill the queue while this group is written: the next group commit
       await flush(group);
     }
-  })();
+  };
+  const loops = Promise.all(Array.from({ length: Math.max(1, deps.transactionsInFlight ?? 1) }, writeLoop));
 
   return {
     write(batch) {
@@ -321,8 +342,8 @@ export function createMonitoringWriter(deps: {
     async stop() {
       stopping = true;
       partitions.stop();
-      wake?.();
-      await loop;
+      wake();
+      await loops;
       await rollups.stop();
     },
   };

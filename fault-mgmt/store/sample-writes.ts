@@ -1,9 +1,11 @@
 /**
  * The two ways the writer stores samples inside its flush transaction:
- * - COPY FROM STDIN (text format) on the transaction's own connection, behind a SAVEPOINT:
- *   about twice as cheap per row for PostgreSQL as INSERT ... SELECT FROM unnest. COPY has
- *   no ON CONFLICT, so a sample already stored (same series and time) fails it with
- *   unique_violation; the writer then rolls back to the savepoint and takes the INSERT.
+ * - COPY FROM STDIN (binary format) on the transaction's own connection: about twice as
+ *   cheap per row for PostgreSQL as INSERT ... SELECT FROM unnest. COPY has no ON CONFLICT,
+ *   so a sample already stored (same series and time) fails it with unique_violation, which
+ *   aborts the transaction; the writer then writes the whole group again with the INSERT.
+ *   (No SAVEPOINT to fall back to inside the transaction: one round trip less for every
+ *   transaction, at the price of one rolled-back transaction for a retried body.)
  * - INSERT ... ON CONFLICT (series_id, ts) DO NOTHING: duplicates skipped row by row.
  * Either way a sample is stored at most once (UNIQUE (series_id, ts)).
  */
@@ -23,44 +25,73 @@ export interface SampleColumns {
 
 export type SampleWriteMethod = 'copy' | 'insert';
 
-const COPY_SQL = 'COPY monitoring_samples (series_id, ts, value) FROM STDIN';
-/** Characters of COPY text per chunk written to the connection. */
-const CHUNK_CHARS = 256 * 1024;
+const COPY_SQL = 'COPY monitoring_samples (series_id, ts, value) FROM STDIN (FORMAT binary)';
+
+/*
+ * PostgreSQL binary COPY (File Formats, "Binary Format"): a header, then per row the field
+ * count and each field as length + value in network byte order, then a -1 trailer. Binary
+ * rather than text spares both sides the number and time formatting: the server parses no
+ * ISO 8601 time and no decimal, and the writer formats none (about a quarter of the COPY's
+ * cost on the server, four fifths of it here, as measured for the ingest benchmark).
+ */
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER_BYTES = SIGNATURE.length + 8; // + flags (int32 0) + header extension length (int32 0)
+/** int16 field count, int32 length + int4 series_id, int32 length + int8 timestamptz, int32 length + float8 value. */
+const ROW_BYTES = 2 + 4 + 4 + 4 + 8 + 4 + 8;
+/** Rows per chunk written to the connection (about 280 KB). */
+const CHUNK_ROWS = 8192;
+/** 2000-01-01T00:00:00Z, the origin of timestamptz (microseconds, int64). */
+const PG_EPOCH_MICROS = 946_684_800_000_000;
+const TWO_32 = 4_294_967_296;
 
 /**
- * ISO 8601 UTC with microseconds, as to_timestamp(float8) rounds the INSERT path's epoch
- * seconds (both store the same instant). JavaScript's Date has milliseconds only.
+ * The rows as binary COPY data, in chunks. Times are rounded to the microsecond, as
+ * to_timestamp(float8) rounds the INSERT path's epoch seconds (both store the same instant).
  */
-export function isoMicros(epochSeconds: number): string {
-  const micros = Math.round(epochSeconds * 1e6);
-  const ms = Math.floor(micros / 1000);
-  const rest = micros - ms * 1000;
-  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ (4-digit years)
-  return rest === 0 ? iso : `${iso.slice(0, -1)}${String(rest).padStart(3, '0')}Z`;
-}
-
-/**
- * COPY text format lines (PostgreSQL "COPY", File Formats: tab-separated, newline-ended);
- * numbers and ISO times need no escaping. Consecutive equal times (one body's value lists
- * share them) are formatted once.
- */
-export function* copyText(cols: SampleColumns): Generator<string> {
-  let chunk = '';
-  let lastTs = NaN;
-  let lastIso = '';
-  for (let i = 0; i < cols.sid.length; i++) {
-    const t = cols.ts[i];
-    if (t !== lastTs) {
-      lastTs = t;
-      lastIso = isoMicros(t);
+export function copyBinary(cols: SampleColumns): Buffer[] {
+  const n = cols.sid.length;
+  const chunks: Buffer[] = [];
+  for (let from = 0; ; from += CHUNK_ROWS) {
+    const to = Math.min(from + CHUNK_ROWS, n);
+    const first = from === 0;
+    const last = to === n;
+    const buf = Buffer.allocUnsafe((first ? HEADER_BYTES : 0) + (to - from) * ROW_BYTES + (last ? 2 : 0));
+    let o = 0;
+    if (first) {
+      SIGNATURE.copy(buf, 0);
+      buf.writeInt32BE(0, SIGNATURE.length);
+      buf.writeInt32BE(0, SIGNATURE.length + 4);
+      o = HEADER_BYTES;
     }
-    chunk += `${cols.sid[i]}\t${lastIso}\t${cols.value[i]}\n`;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
+    let lastTs = NaN;
+    let hi = 0;
+    let lo = 0;
+    for (let i = from; i < to; i++) {
+      const t = cols.ts[i];
+      if (t !== lastTs) {
+        // One body's samples share their time: split it into int64 halves once per run. Exact below 2^53 µs.
+        lastTs = t;
+        const micros = Math.round(t * 1e6) - PG_EPOCH_MICROS;
+        hi = Math.floor(micros / TWO_32);
+        lo = micros - hi * TWO_32;
+      }
+      buf.writeInt16BE(3, o);
+      buf.writeInt32BE(4, o + 2);
+      buf.writeInt32BE(cols.sid[i], o + 6);
+      buf.writeInt32BE(8, o + 10);
+      buf.writeInt32BE(hi, o + 14);
+      buf.writeUInt32BE(lo, o + 18);
+      buf.writeInt32BE(8, o + 22);
+      buf.writeDoubleBE(cols.value[i], o + 26);
+      o += ROW_BYTES;
     }
+    if (last) {
+      buf.writeInt16BE(-1, o);
+      chunks.push(buf);
+      return chunks;
+    }
+    chunks.push(buf);
   }
-  if (chunk.length > 0) yield chunk;
 }
 
 /** SQLSTATE of a sequelize or pg error. */
@@ -111,23 +142,35 @@ export async function insertSamples(db: Database, tx: Transaction, cols: SampleC
 }
 
 /**
- * COPY behind a savepoint. Resolves true when every row was stored, false when a row was
- * stored before (unique_violation: the savepoint is rolled back, nothing of the COPY
- * remains, the caller takes the INSERT) or when the connection or server cannot COPY. Other errors
- * are thrown (the transaction fails as a whole).
+ * COPY could not store the rows and the transaction is aborted: a row was stored before
+ * (`duplicate`, unique_violation) or the server cannot COPY on this connection
+ * (`unsupported`, 0A000). The caller writes the group again with INSERT.
  */
-export async function copySamples(db: Database, tx: Transaction, cols: SampleColumns): Promise<boolean> {
+export class CopyRefused extends Error {
+  override readonly name = 'CopyRefused';
+  constructor(
+    readonly reason: 'duplicate' | 'unsupported',
+    options: { cause: unknown },
+  ) {
+    super(`COPY refused (${reason})`, options);
+  }
+}
+
+/**
+ * COPY into the transaction. Resolves true when every row was stored, false when the
+ * transaction has no connection to COPY on; throws CopyRefused (see there) or, for any
+ * other error, the error itself (the transaction fails as a whole).
+ */
+export async function copySamples(tx: Transaction, cols: SampleColumns): Promise<boolean> {
   const client = clientOf(tx);
   if (!client) return false;
-  await db.sequelize.query('SAVEPOINT monitoring_copy', { transaction: tx });
   try {
-    await pipeline(Readable.from(copyText(cols)), client.query(copyFrom(COPY_SQL)));
+    await pipeline(Readable.from(copyBinary(cols)), client.query(copyFrom(COPY_SQL)));
   } catch (err) {
     const code = sqlState(err);
-    if (code !== '23505' && code !== '0A000') throw err; // 0A000: this server cannot COPY here
-    await db.sequelize.query('ROLLBACK TO SAVEPOINT monitoring_copy', { transaction: tx });
-    return false;
+    if (code === '23505') throw new CopyRefused('duplicate', { cause: err });
+    if (code === '0A000') throw new CopyRefused('unsupported', { cause: err });
+    throw err;
   }
-  // The savepoint is left to the COMMIT (one round trip less than RELEASE).
   return true;
 }

@@ -170,6 +170,28 @@ test('a full queue makes writers wait, then refuses them with 503 Retry-After; m
   assert.equal(await count('monitoring_samples'), 1 + 50 + 80 + 60 + 250);
 });
 
+test('two transactions in flight: the next group is written while one waits; the queue stays bounded; all stored once', async () => {
+  const slow = gated(t.db);
+  const metrics = createMetrics();
+  const config = { ...base, writeQueueMax: 100, writeWaitMs: 500 };
+  const writer = createMonitoringWriter({ db: slow.db, log: testLog, metrics, config, transactionsInFlight: 2 });
+  await writer.write({ samples: samples(HOST_A, 'warm', T0, 1), events: [] }); // series and partitions cached
+  slow.close();
+  const first = writer.write({ samples: samples(HOST_A, 'cpu_util', T0, 50), events: [] });
+  await settle();
+  const second = writer.write({ samples: samples(HOST_A, 'mem_util', T0, 80), events: [] });
+  await settle();
+  assert.equal(await queueRows(metrics), 0, 'both groups were taken, one per transaction');
+  const queued = writer.write({ samples: samples(HOST_B, 'cpu_util', T0, 90), events: [] });
+  await settle();
+  assert.equal(await queueRows(metrics), 90);
+  await assert.rejects(writer.write({ samples: samples(HOST_B, 'mem_util', T0, 20), events: [] }), IngestOverloaded);
+  slow.open();
+  assert.deepEqual([(await first).samples, (await second).samples, (await queued).samples], [50, 80, 90]);
+  await writer.stop();
+  assert.equal(await count('monitoring_samples'), 1 + 50 + 80 + 90);
+});
+
 test('a failing batch fails alone: the other batches of its group are stored, nothing of it is', async () => {
   const slow = gated(t.db);
   const writer = writerWith({}, slow.db);

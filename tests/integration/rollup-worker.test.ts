@@ -7,7 +7,7 @@ import { createMetrics, type PlatformMetrics } from '../../platform/metrics.ts';
 import type { EntityRef, SampleRow } from '../../fault-mgmt/monitoring.types.ts';
 import { createMonitoringWriter } from '../../fault-mgmt/store/monitoring-writer.ts';
 import { createRollupWorker, minutesOf } from '../../fault-mgmt/store/rollup-worker.ts';
-import { copyText, isoMicros } from '../../fault-mgmt/store/sample-writes.ts';
+import { copyBinary } from '../../fault-mgmt/store/sample-writes.ts';
 import { openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
 
 let t: TestDatabase;
@@ -56,14 +56,23 @@ async function writesBy(metrics: PlatformMetrics): Promise<Record<string, number
   return Object.fromEntries(m.values.map((v) => [String(v.labels.method), v.value]));
 }
 
-test('pure functions: distinct minutes of sample times; COPY text with microsecond ISO times', () => {
+test('pure functions: distinct minutes of sample times; binary COPY rows with microsecond times', () => {
   assert.deepEqual(minutesOf([T0 + 61, T0 + 1, T0 + 59.9, T0 + 120, T0 + 61]), [T0, T0 + 60, T0 + 120]);
-  assert.equal(isoMicros(T0 + 0.125), '2026-11-20T10:00:00.125Z');
-  assert.equal(isoMicros(T0 + 1.000001), '2026-11-20T10:00:01.000001Z');
-  assert.equal(isoMicros(-0.5), '1969-12-31T23:59:59.500Z');
-  assert.deepEqual([...copyText({ sid: [3, 4], ts: [T0, T0], value: [1.5, -2e-7] })], [
-    '3\t2026-11-20T10:00:00.000Z\t1.5\n4\t2026-11-20T10:00:00.000Z\t-2e-7\n',
-  ]);
+  const [data, ...more] = copyBinary({ sid: [3, 4, 5], ts: [T0 + 1.000001, T0 + 1.000001, -0.5], value: [1.5, -2e-7, 0] });
+  assert.equal(more.length, 0);
+  assert.equal(data.subarray(0, 11).toString('latin1'), 'PGCOPY\n\xff\r\n\0');
+  assert.equal(data.length, 19 + 3 * 34 + 2);
+  const row = (i: number) => {
+    const o = 19 + i * 34;
+    assert.deepEqual([data.readInt16BE(o), data.readInt32BE(o + 2), data.readInt32BE(o + 10), data.readInt32BE(o + 22)], [3, 4, 8, 8]);
+    return { sid: data.readInt32BE(o + 6), micros: data.readBigInt64BE(o + 14), value: data.readDoubleBE(o + 26) };
+  };
+  // timestamptz: microseconds since 2000-01-01T00:00:00Z.
+  const since2000 = (epochSeconds: number) => BigInt(Math.round(epochSeconds * 1e6)) - 946_684_800_000_000n;
+  assert.deepEqual(row(0), { sid: 3, micros: since2000(T0) + 1_000_001n, value: 1.5 });
+  assert.deepEqual(row(1), { sid: 4, micros: since2000(T0) + 1_000_001n, value: -2e-7 });
+  assert.deepEqual(row(2), { sid: 5, micros: -946_684_800_500_000n, value: 0 });
+  assert.equal(data.readInt16BE(data.length - 2), -1);
 });
 
 test('late data re-marks its minute, which is recomputed exactly on the next run', async () => {
