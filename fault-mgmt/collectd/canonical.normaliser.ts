@@ -5,8 +5,9 @@
  * write_http buffer may split one reading cycle over two bodies, so the normaliser keeps
  * the latest value of every input per entity and, for each entity and plugin group a
  * body touched, computes the canonical values from the inputs that are fresh (no older
- * than 1.5 of their interval behind the group's newest input). Each canonical value is
- * stamped with the newest time among the inputs it was computed from.
+ * than 1.5 of their interval behind the group's newest input). A body that holds several
+ * cycles of a group yields the group's canonical values once per cycle. Each canonical
+ * value is stamped with the newest time among the inputs it was computed from.
  * Derive/counter inputs arrive here as per-second rates (`undefined` while the rate
  * tracker is still priming). Pure apart from the state object passed in.
  */
@@ -117,8 +118,17 @@ export function normalise(state: CanonicalState, inputs: readonly CanonicalInput
   const touched = new Map<string, Touched>();
   // A value list's inputs come one after another: look their entity and group up once per run.
   let t: Touched | undefined;
+  const rows: SampleRow[] = [];
   for (const i of inputs) {
     if (t === undefined || i.entity !== t.entity || i.group !== t.group) t = touch(state, touched, i);
+    // A body may hold several reading cycles of one group (write_http buffering more than one
+    // Interval, or a backfill): the cycle read so far yields its samples before the next begins.
+    if (t.pending && i.time > t.cycleTime + NEW_CYCLE_INTERVALS * i.interval) {
+      emit(t, rows);
+      t.pending = false;
+    }
+    if (!t.pending || i.time > t.cycleTime) t.cycleTime = i.time;
+    t.pending = true;
     const key = i.key ?? inputKey(i.pluginInstance, i.type, i.typeInstance, i.dsname);
     if (i.value === null) {
       t.inputs.delete(key);
@@ -142,21 +152,29 @@ export function normalise(state: CanonicalState, inputs: readonly CanonicalInput
       prev.interval = i.interval;
     }
   }
-  const rows: SampleRow[] = [];
-  for (const { entity, group, inputs: g } of touched.values()) {
-    const calc = CANONICAL_GROUPS[group];
-    if (!calc || g.size === 0) continue;
-    for (const out of calc(freshInputs([...g.values()]))) {
-      if (Number.isFinite(out.value)) rows.push({ entity, metric: out.metric, ts: out.time, value: out.value, canonical: true });
-    }
-  }
+  for (const g of touched.values()) if (g.pending) emit(g, rows);
   return rows;
+}
+
+/** An input this many of its intervals after the newest one of its group in the body starts a new cycle. */
+const NEW_CYCLE_INTERVALS = 0.5;
+
+/** The canonical samples of one group from its fresh inputs. */
+function emit({ entity, group, inputs: g }: Touched, rows: SampleRow[]): void {
+  const calc = CANONICAL_GROUPS[group];
+  if (!calc || g.size === 0) return;
+  for (const out of calc(freshInputs([...g.values()]))) {
+    if (Number.isFinite(out.value)) rows.push({ entity, metric: out.metric, ts: out.time, value: out.value, canonical: true });
+  }
 }
 
 interface Touched {
   readonly entity: EntityRef;
   readonly group: string;
   readonly inputs: Map<string, StoredInput>;
+  /** Newest input time of the cycle being read in this body, and whether it is still to be emitted. */
+  cycleTime: number;
+  pending: boolean;
 }
 
 function touch(state: CanonicalState, touched: Map<string, Touched>, i: CanonicalInput): Touched {
@@ -167,7 +185,7 @@ function touch(state: CanonicalState, touched: Map<string, Touched>, i: Canonica
     const groups = state.groupsOf(entityKey);
     let g = groups.get(i.group);
     if (!g) groups.set(i.group, (g = new Map()));
-    touched.set(touchKey, (t = { entity: i.entity, group: i.group, inputs: g }));
+    touched.set(touchKey, (t = { entity: i.entity, group: i.group, inputs: g, cycleTime: -Infinity, pending: false }));
   }
   return t;
 }

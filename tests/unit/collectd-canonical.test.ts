@@ -167,3 +167,19 @@ test('a memory or swap reading split over two bodies gives no ratio until its fr
   close(second.mem_util, 25, 1795618600.1, 'mem_util');
   close(second.swap_util, 25, 1795618600.1, 'swap_util');
 });
+
+test('a body holding three reading cycles yields the canonical values of each cycle, not only the newest', () => {
+  const state = createCollectdState();
+  const cycle = (t: number, idle: [number, number], used: number, free: number) => [
+    vl({ plugin_instance: '0', type_instance: 'idle', values: [idle[0]], time: t }),
+    vl({ plugin_instance: '1', type_instance: 'idle', values: [idle[1]], time: t + 0.002 }),
+    vl({ plugin: 'memory', type: 'memory', type_instance: 'used', values: [used], time: t + 0.004 }),
+    vl({ plugin: 'memory', type: 'memory', type_instance: 'free', values: [free], time: t + 0.004 }),
+  ];
+  const body = [...cycle(1795618600, [90, 70], 100, 900), ...cycle(1795618610, [50, 30], 500, 500), ...cycle(1795618620, [10, 10], 900, 100)];
+  const rows = ingest(body, false, state).batch.samples.filter((s) => s.canonical);
+  const series = (metric: string) => rows.filter((r) => r.metric === metric).map((r) => [r.ts, Math.round(r.value * 1e6) / 1e6]);
+  // cpu_util = 100 - mean(idle); mem_util = used / (used + free).
+  assert.deepEqual(series('cpu_util'), [[1795618600.002, 20], [1795618610.002, 60], [1795618620.002, 90]]);
+  assert.deepEqual(series('mem_util'), [[1795618600.004, 10], [1795618610.004, 50], [1795618620.004, 90]]);
+});
