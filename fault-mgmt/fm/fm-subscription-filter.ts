@@ -1,19 +1,9 @@
 import type { Transaction } from 'sequelize';
 import type { SubscriptionMatcher } from '../../platform/sol/subscriptions/notification-outbox.ts';
+import { matchesVnfInstanceFilter, type VnfInstanceFacts } from '../../platform/sol/subscriptions/vnf-instance-filter.ts';
 import type { Alarm, FmNotificationsFilter, FmNotificationType } from './alarm.types.ts';
 
-type InstanceFilter = NonNullable<FmNotificationsFilter['vnfInstanceSubscriptionFilter']>;
-
-/** What is known about a VNF instance for SOL003 4.4.1.5 VnfInstanceSubscriptionFilter. */
-export interface VnfInstanceFacts {
-  readonly id: string;
-  readonly vnfInstanceName?: string;
-  readonly vnfdId?: string;
-  readonly vnfProvider?: string;
-  readonly vnfProductName?: string;
-  readonly vnfSoftwareVersion?: string;
-  readonly vnfdVersion?: string;
-}
+export type { VnfInstanceFacts };
 
 /**
  * Port: the facts of a VNF instance, read in the notifying transaction `tx` (queries must
@@ -31,30 +21,6 @@ export interface FmNotificationSubject {
   readonly vnfInstance?: VnfInstanceFacts;
 }
 
-type Products = NonNullable<InstanceFilter['vnfProductsFromProviders']>[number];
-
-function matchesProducts(p: Products, inst: VnfInstanceFacts): boolean {
-  if (p.vnfProvider !== inst.vnfProvider) return false;
-  if (!p.vnfProducts) return true;
-  return p.vnfProducts.some(
-    (product) =>
-      product.vnfProductName === inst.vnfProductName &&
-      (!product.versions ||
-        product.versions.some(
-          (v) => v.vnfSoftwareVersion === inst.vnfSoftwareVersion && (!v.vnfdVersions || v.vnfdVersions.includes(inst.vnfdVersion ?? '')),
-        )),
-  );
-}
-
-/** An attribute the filter names but the instance facts lack never matches. */
-function matchesInstance(f: InstanceFilter, inst: VnfInstanceFacts): boolean {
-  if (f.vnfdIds && !(inst.vnfdId !== undefined && f.vnfdIds.includes(inst.vnfdId))) return false;
-  if (f.vnfProductsFromProviders && !f.vnfProductsFromProviders.some((p) => matchesProducts(p, inst))) return false;
-  if (f.vnfInstanceIds && !f.vnfInstanceIds.includes(inst.id)) return false;
-  if (f.vnfInstanceNames && !(inst.vnfInstanceName !== undefined && f.vnfInstanceNames.includes(inst.vnfInstanceName))) return false;
-  return true;
-}
-
 /**
  * SOL003 7.5.3.2 FmNotificationsFilter, as Tacker matches it (fm_subscription_utils
  * get_matched_subscs): every attribute given must match, any value of a list will do.
@@ -68,7 +34,7 @@ export function matchesFmFilter(filter: FmNotificationsFilter | undefined, s: Fm
   if (filter.notificationTypes && !filter.notificationTypes.includes(s.notificationType)) return false;
   const alarm = s.alarm;
   if (!alarm) return true;
-  if (filter.vnfInstanceSubscriptionFilter && !matchesInstance(filter.vnfInstanceSubscriptionFilter, s.vnfInstance ?? { id: alarm.managedObjectId })) {
+  if (filter.vnfInstanceSubscriptionFilter && !matchesVnfInstanceFilter(filter.vnfInstanceSubscriptionFilter, s.vnfInstance ?? { id: alarm.managedObjectId })) {
     return false;
   }
   const faulty = alarm.rootCauseFaultyResource?.faultyResourceType;

@@ -1,4 +1,7 @@
 import type { SubscriptionMatcher } from '../../platform/sol/subscriptions/notification-outbox.ts';
+import { matchesVnfInstanceFilter, type VnfInstanceSubscriptionFilter } from '../../platform/sol/subscriptions/vnf-instance-filter.ts';
+
+export type { VnfInstanceSubscriptionFilter };
 
 /** The LCM notification kinds (SOL003 5.5.2.17-19). */
 export const LCM_NOTIFICATION_TYPES = [
@@ -18,20 +21,6 @@ export const LCM_OPERATION_TYPES = [
 export const LCM_OPERATION_STATES = [
   'STARTING', 'PROCESSING', 'COMPLETED', 'FAILED_TEMP', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK',
 ] as const;
-
-/** SOL003 4.4.1.5 VnfInstanceSubscriptionFilter. */
-export interface VnfInstanceSubscriptionFilter {
-  readonly vnfdIds?: readonly string[];
-  readonly vnfProductsFromProviders?: readonly {
-    readonly vnfProvider: string;
-    readonly vnfProducts?: readonly {
-      readonly vnfProductName: string;
-      readonly versions?: readonly { readonly vnfSoftwareVersion: string; readonly vnfdVersions?: readonly string[] }[];
-    }[];
-  }[];
-  readonly vnfInstanceIds?: readonly string[];
-  readonly vnfInstanceNames?: readonly string[];
-}
 
 /** SOL003 5.5.3.12 LifecycleChangeNotificationsFilter. */
 export interface LifecycleChangeNotificationsFilter {
@@ -58,32 +47,6 @@ export interface LcmNotificationSubject {
   };
 }
 
-type Products = NonNullable<VnfInstanceSubscriptionFilter['vnfProductsFromProviders']>[number];
-
-function matchesProducts(p: Products, inst: LcmNotificationSubject['vnfInstance']): boolean {
-  if (p.vnfProvider !== inst.vnfProvider) return false;
-  if (!p.vnfProducts) return true;
-  return p.vnfProducts.some(
-    (product) =>
-      product.vnfProductName === inst.vnfProductName &&
-      (!product.versions ||
-        product.versions.some(
-          (v) =>
-            v.vnfSoftwareVersion === inst.vnfSoftwareVersion && (!v.vnfdVersions || v.vnfdVersions.includes(inst.vnfdVersion)),
-        )),
-  );
-}
-
-function matchesInstance(f: VnfInstanceSubscriptionFilter, inst: LcmNotificationSubject['vnfInstance']): boolean {
-  if (f.vnfdIds && !f.vnfdIds.includes(inst.vnfdId)) return false;
-  if (f.vnfProductsFromProviders && !f.vnfProductsFromProviders.some((p) => matchesProducts(p, inst))) return false;
-  if (f.vnfInstanceIds && !f.vnfInstanceIds.includes(inst.id)) return false;
-  if (f.vnfInstanceNames && !(inst.vnfInstanceName !== undefined && f.vnfInstanceNames.includes(inst.vnfInstanceName))) {
-    return false;
-  }
-  return true;
-}
-
 /**
  * SOL013 5.2 / SOL003 5.5.3.12: every attribute present must match (AND), any
  * value of a list will do (OR); no filter matches everything. Operation types
@@ -92,7 +55,7 @@ function matchesInstance(f: VnfInstanceSubscriptionFilter, inst: LcmNotification
  */
 export function matchesLcmFilter(filter: LifecycleChangeNotificationsFilter | undefined, s: LcmNotificationSubject): boolean {
   if (!filter) return true;
-  if (filter.vnfInstanceSubscriptionFilter && !matchesInstance(filter.vnfInstanceSubscriptionFilter, s.vnfInstance)) return false;
+  if (filter.vnfInstanceSubscriptionFilter && !matchesVnfInstanceFilter(filter.vnfInstanceSubscriptionFilter, s.vnfInstance)) return false;
   if (filter.notificationTypes && !filter.notificationTypes.includes(s.notificationType)) return false;
   if (s.operation !== undefined && filter.operationTypes && !filter.operationTypes.includes(s.operation)) return false;
   if (s.operationState !== undefined && filter.operationStates && !filter.operationStates.includes(s.operationState)) {
