@@ -434,7 +434,22 @@ export interface components {
             vnfdId?: components["schemas"]["Identifier"];
             computeResource: components["schemas"]["ResourceHandle"];
             zoneId?: string;
+            vnfcCpInfo?: components["schemas"]["VnfcCpInfo"][];
             metadata?: components["schemas"]["KeyValuePairs"];
+        };
+        VnfcCpInfo: {
+            id: string;
+            cpdId: string;
+        };
+        ExtVirtualLinkInfo: {
+            id: components["schemas"]["Identifier"];
+            resourceHandle: components["schemas"]["ResourceHandle"];
+            currentVnfExtCpData: components["schemas"]["VnfExtCpData"][];
+        };
+        ExtManagedVirtualLinkInfo: {
+            id: components["schemas"]["Identifier"];
+            vnfVirtualLinkDescId: string;
+            networkResource: components["schemas"]["ResourceHandle"];
         };
         VnfcInfo: {
             id: string;
@@ -456,6 +471,8 @@ export interface components {
             maxScaleLevels?: components["schemas"]["ScaleInfo"][];
             vnfcResourceInfo?: components["schemas"]["VnfcResourceInfo"][];
             vnfcInfo?: components["schemas"]["VnfcInfo"][];
+            extVirtualLinkInfo?: components["schemas"]["ExtVirtualLinkInfo"][];
+            extManagedVirtualLinkInfo?: components["schemas"]["ExtManagedVirtualLinkInfo"][];
         };
         VnfInstance: {
             id: components["schemas"]["Identifier"];
@@ -503,11 +520,34 @@ export interface components {
         NullableKeyValuePairs: {
             [key: string]: unknown;
         } | null;
+        VnfExtCpData: {
+            cpdId: string;
+            cpConfig?: {
+                [key: string]: components["schemas"]["KeyValuePairs"];
+            };
+        };
+        ExtVirtualLinkData: {
+            id: components["schemas"]["Identifier"];
+            vimConnectionId?: components["schemas"]["Identifier"];
+            resourceProviderId?: components["schemas"]["Identifier"];
+            resourceId: string;
+            extCps: components["schemas"]["VnfExtCpData"][];
+            extLinkPorts?: components["schemas"]["KeyValuePairs"][];
+        };
+        ExtManagedVirtualLinkData: {
+            id: components["schemas"]["Identifier"];
+            vnfVirtualLinkDescId: string;
+            vimConnectionId?: components["schemas"]["Identifier"];
+            resourceProviderId?: components["schemas"]["Identifier"];
+            resourceId: string;
+            vnfLinkPort?: components["schemas"]["KeyValuePairs"][];
+            extManagedMultisiteVirtualLinkId?: components["schemas"]["Identifier"];
+        };
         InstantiateVnfRequest: {
             flavourId: string;
             instantiationLevelId?: string;
-            extVirtualLinks?: components["schemas"]["KeyValuePairs"][];
-            extManagedVirtualLinks?: components["schemas"]["KeyValuePairs"][];
+            extVirtualLinks?: components["schemas"]["ExtVirtualLinkData"][];
+            extManagedVirtualLinks?: components["schemas"]["ExtManagedVirtualLinkData"][];
             vimConnectionInfo?: {
                 [key: string]: components["schemas"]["VimConnectionInfo"];
             };

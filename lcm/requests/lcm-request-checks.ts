@@ -3,6 +3,7 @@ import type { VnfInstance } from '../instances/vnf-instance.types.ts';
 import { withoutVimSecrets, type VimConnectionInfo } from '../instances/vnf-instance.types.ts';
 import { SolValidationError, VnfInstanceIsInstantiated, VnfInstanceIsNotInstantiated } from '../lcm-errors.ts';
 import { HEAL_TYPES, type HealVnfRequest } from '../engine/lcm.port.ts';
+import { externalLinkProblems, type ExternalLinks } from '../engine/plans/vnfc-networks.ts';
 
 /**
  * State checks of the task requests (SOL003 5.4.4-5.4.9), once the body passed the OpenAPI
@@ -28,6 +29,8 @@ export function checkInstantiate(inst: VnfInstance, vnfd: VnfdModel, body: Body)
   if (level !== undefined && flavour.instantiationLevels && !flavour.instantiationLevels.some((l) => l.levelId === level)) {
     throw new SolValidationError(`instantiationLevelId ${String(level)} is not an instantiation level of flavour ${flavour.flavourId}.`);
   }
+  const problems = externalLinkProblems(flavour, body as ExternalLinks);
+  if (problems.length) throw new SolValidationError(`${problems.join('; ')}.`);
   const vims = body.vimConnectionInfo as Record<string, VimConnectionInfo> | undefined;
   return { ...body, ...(vims && { vimConnectionInfo: withoutVimSecrets(vims) }) };
 }

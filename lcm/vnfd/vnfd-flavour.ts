@@ -72,13 +72,17 @@ function readConnectionPoints(topo: Topology, root: ToscaValue): Map<string, Vdu
       if (!cp.at('requirements').exists) cp.at('requirements').problem('is required: a VduCp needs a virtual_binding to its VDU');
       continue;
     }
+    const order = cp.dig('properties', 'order').integer({ min: 0 });
     const point: VduConnectionPoint = {
       cpdId,
+      ...(order === undefined ? {} : { order }),
       ...(link === undefined ? {} : { virtualLink: link }),
       ...(external.has(cpdId) ? { externalRequirement: external.get(cpdId) } : {}),
     };
     byVdu.set(binding, [...(byVdu.get(binding) ?? []), point]);
   }
+  // SOL001 VduCp `order`: the NIC order; CPs without one follow, in the file's order.
+  for (const cps of byVdu.values()) cps.sort((a, b) => (a.order ?? Infinity) - (b.order ?? Infinity));
   return byVdu;
 }
 

@@ -93,6 +93,8 @@ export interface VduConnectionPoint {
   readonly virtualLink?: string;
   /** The substitution_mappings requirement that exposes it as an external connection point, if any. */
   readonly externalRequirement?: string;
+  /** SOL001 `order`: its NIC position on the VDU (CPs are listed in this order). */
+  readonly order?: number;
 }
 
 export type DestinationStrategy = 'forecast' | 'least-loaded' | 'random' | 'fixed';

@@ -11,6 +11,19 @@ export const INSTANTIATE_MIN = { flavourId: 'simple' };
 export const INSTANTIATE_MAX = {
   flavourId: 'simple',
   instantiationLevelId: 'instantiation_level_1',
+  extVirtualLinks: [
+    {
+      id: 'ext-net-1',
+      resourceId: 'public',
+      extCps: [
+        {
+          cpdId: 'VDU1_CP1',
+          cpConfig: { VDU1_CP1_1: { cpProtocolData: [{ layerProtocol: 'IP_OVER_ETHERNET' }] } },
+        },
+      ],
+    },
+  ],
+  extManagedVirtualLinks: [{ id: 'mgd-vl-1', vnfVirtualLinkDescId: 'internalVL1', resourceId: 'private' }],
   vimConnectionInfo: {
     vim1: {
       vimId: 'aaaa-bbbb',

@@ -22,6 +22,7 @@ const policy = {
 /**
  * A small VNFD as lcm/vnfd/ parses them: flavour `simple` with VDU1 (one instance, scalable
  * by aspect VDU1_scale up to level 2) and VDU2 (one instance), both in one anti-affinity group.
+ * VDU1 has an external CP (VDU1_CP1) and a CP on the internal link internalVL1; VDU2 one CP.
  */
 export const SAMPLE_VNFD: VnfdModel = {
   vnfdId: SAMPLE_VNFD_ID,
@@ -44,7 +45,11 @@ export const SAMPLE_VNFD: VnfdModel = {
           image: 'cirros-0.6',
           instances: { min: 1, max: 3, initial: 1 },
           antiAffinityGroups: ['spread'],
-          virtualLinks: [],
+          virtualLinks: ['internalVL1'],
+          connectionPoints: [
+            { cpdId: 'VDU1_CP1', externalRequirement: 'virtual_link_external1', order: 0 },
+            { cpdId: 'VDU1_CP2', virtualLink: 'internalVL1', order: 1 },
+          ],
         },
         {
           vduId: 'VDU2',
@@ -55,8 +60,10 @@ export const SAMPLE_VNFD: VnfdModel = {
           instances: { min: 1, max: 1, initial: 1 },
           antiAffinityGroups: ['spread'],
           virtualLinks: [],
+          connectionPoints: [{ cpdId: 'VDU2_CP1', order: 0 }],
         },
       ],
+      virtualLinks: ['internalVL1'],
       migrationPolicies: [policy],
       scalingAspects: [{ aspectId: 'VDU1_scale', name: 'VDU1_scale', maxScaleLevel: 2, deltas: { VDU1: 1 } }],
       configurableProperties: { isAutohealEnabled: true, isAutoscaleEnabled: false },

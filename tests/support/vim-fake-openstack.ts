@@ -104,6 +104,7 @@ export async function startFakeOpenStack(): Promise<FakeOpenStack> {
     },
     { type: 'placement', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: `${url}/placement` }] },
     { type: 'image', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: `${url}/image` }] },
+    { type: 'network', endpoints: [{ interface: 'public', region_id: 'RegionOne', url: `${url}/network` }] },
   ];
 
   function keystone(req: IncomingMessage, body: any, res: ServerResponse): void {
@@ -257,6 +258,10 @@ export async function startFakeOpenStack(): Promise<FakeOpenStack> {
     if (service === 'image' && path === '/v2/images') {
       const name = u.searchParams.get('name');
       return json(res, 200, { images: name === 'tiny' ? [{ id: 'img-tiny' }] : name === 'twice' ? [{ id: 'a' }, { id: 'b' }] : [] });
+    }
+    if (service === 'network' && path === '/v2.0/networks') {
+      const name = u.searchParams.get('name');
+      return json(res, 200, { networks: name === 'net-a' ? [{ id: 'net-a-id' }] : name === 'dup' ? [{ id: 'x' }, { id: 'y' }] : [] });
     }
     json(res, 404, { errors: [{ status: 404, title: 'Not Found', detail: `no route ${req.method} ${u.pathname}` }] });
   });

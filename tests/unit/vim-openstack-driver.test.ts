@@ -122,9 +122,9 @@ describe('Keystone', () => {
     assert.equal(await ks('public', 'RegionOne').endpoint('compute'), `${os.url}/compute/v2.1`);
     assert.equal(await ks('internal', 'RegionOne').endpoint('compute'), `${os.url}/compute-internal/v2.1`);
     assert.equal(await ks('public', 'RegionTwo').endpoint('compute'), `${os.url}/compute-two/v2.1`);
-    const err = await ks('public', 'RegionOne').endpoint('network').catch((e) => e);
+    const err = await ks('public', 'RegionOne').endpoint('volumev3').catch((e) => e);
     assert.ok(err instanceof VimEndpointNotFound);
-    assert.match(err.message, /no public network endpoint in region RegionOne .*types: compute, identity, image, placement/);
+    assert.match(err.message, /no public volumev3 endpoint in region RegionOne .*types: compute, identity, image, network, placement/);
   });
 
   test('an unreachable Keystone is a retriable VimUnavailable', async () => {
@@ -173,6 +173,21 @@ describe('Nova', () => {
     assert.deepEqual(await vim.findServers({ vnfInstanceId: 'v1' }).then((l) => l.map((x) => x.id)), [s.id]);
     assert.deepEqual(await vim.findServers({ vnfInstanceId: 'v2' }), []);
     assert.equal((await vim.waitForServer(s.id, 'ACTIVE', { timeoutMs: 2_000 })).host, 'compute-a');
+  });
+
+  test('networks by name are looked up in Neutron once, ids pass through, in NIC order; an unknown name fails before Nova', async () => {
+    const vim = driver();
+    const uuid = '5e0cd8b4-3b63-4c4c-a0a4-4a4f2d1c6b7e';
+    const spec = { name: 'vdu1-0', flavorName: 'm1.tiny', resources: { vcpus: 1, ramMb: 512, diskGb: 1 }, image: 'tiny', networks: ['net-a', uuid, 'net-a'] };
+    await vim.createServer(spec);
+    await vim.createServer(spec);
+    const boots = os.requests.filter((r) => r.method === 'POST' && r.path === '/compute/v2.1/servers');
+    assert.deepEqual((boots.at(-1)!.body as any).server.networks, [{ uuid: 'net-a-id' }, { uuid }, { uuid: 'net-a-id' }]);
+    assert.equal(os.requests.filter((r) => r.path.startsWith('/network/v2.0/networks?')).length, 1, 'one lookup, then cached');
+    const before = os.requests.filter((r) => r.method === 'POST' && r.path === '/compute/v2.1/servers').length;
+    await assert.rejects(vim.createServer({ ...spec, networks: ['no-such-net'] }), /no network named "no-such-net"/);
+    await assert.rejects(vim.createServer({ ...spec, networks: ['dup'] }), /2 of network named "dup"/);
+    assert.equal(os.requests.filter((r) => r.method === 'POST' && r.path === '/compute/v2.1/servers').length, before, 'Nova was not asked');
   });
 
   test('without a flavor name, a flavor with the VDU resources is created once', async () => {

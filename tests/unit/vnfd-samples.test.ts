@@ -54,8 +54,8 @@ test('srsepc-aio: one srsEPC VDU on m1.tiny with its migration policy', async ()
             antiAffinityGroups: ['epc_instances_apart'],
             virtualLinks: ['sgi'],
             connectionPoints: [
-              { cpdId: 'epc_s1', externalRequirement: 'virtual_link_external' },
-              { cpdId: 'epc_sgi', virtualLink: 'sgi' },
+              { cpdId: 'epc_s1', externalRequirement: 'virtual_link_external', order: 0 },
+              { cpdId: 'epc_sgi', virtualLink: 'sgi', order: 1 },
             ],
           },
         ],

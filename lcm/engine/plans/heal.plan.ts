@@ -14,6 +14,7 @@ import {
   waitActive,
   type VnfcRecord,
 } from './vnfc-servers.ts';
+import { externalLinksOf } from './vnfc-networks.ts';
 
 export const DEFAULT_HEAL_TYPE: HealType = 'recreate';
 
@@ -76,8 +77,8 @@ function recreateSteps(targets: readonly VnfcResourceInfo[]): OperationStep[] {
     {
       name: 'boot-servers',
       async run(ctx) {
-        const flavourId = ctx.instance.instantiatedVnfInfo!.flavourId;
-        for (const v of records(ctx)) await bootVnfc(ctx, v, vduOf(ctx.vnfd, flavourId, v.vduId));
+        const info = ctx.instance.instantiatedVnfInfo!;
+        for (const v of records(ctx)) await bootVnfc(ctx, v, vduOf(ctx.vnfd, info.flavourId, v.vduId), externalLinksOf(info));
       },
     },
     {

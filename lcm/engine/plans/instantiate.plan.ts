@@ -14,11 +14,14 @@ import {
   waitActive,
   type VnfcRecord,
 } from './vnfc-servers.ts';
+import { externalLinkInfoOf, type ExternalLinks } from './vnfc-networks.ts';
 
 /** The InstantiateVnfRequest (SOL003 5.5.2.4) as stored in operationParams (credentials removed). */
 export interface InstantiateParams {
   readonly flavourId: string;
   readonly instantiationLevelId?: string;
+  readonly extVirtualLinks?: ExternalLinks['extVirtualLinks'];
+  readonly extManagedVirtualLinks?: ExternalLinks['extManagedVirtualLinks'];
   readonly vimConnectionInfo?: Record<string, VimConnectionInfo>;
   readonly vnfConfigurableProperties?: Record<string, unknown>;
   readonly extensions?: Record<string, unknown>;
@@ -107,7 +110,7 @@ export function instantiatePlan(input: PlanInput): OperationPlan {
       {
         name: 'boot-servers',
         async run(ctx) {
-          for (const v of dataOf(ctx).vnfcs) await bootVnfc(ctx, v, vduOf(ctx.vnfd, flavour.flavourId, v.vduId));
+          for (const v of dataOf(ctx).vnfcs) await bootVnfc(ctx, v, vduOf(ctx.vnfd, flavour.flavourId, v.vduId), params);
         },
         compensate: (ctx) => deleteServersOfOperation(ctx, dataOf(ctx).vnfcs),
       },
@@ -141,6 +144,7 @@ export function instantiatePlan(input: PlanInput): OperationPlan {
           }),
           vnfcResourceInfo: resources,
           vnfcInfo: resources.map(vnfcInfoOf),
+          ...externalLinkInfoOf(params),
         },
         _links: vnfInstanceLinks(ctx.instance._links.self.href, 'INSTANTIATED'),
       };

@@ -16,6 +16,7 @@ import {
   waitActive,
   type VnfcRecord,
 } from './vnfc-servers.ts';
+import { externalLinksOf } from './vnfc-networks.ts';
 
 /** SOL003 5.5.2.5 ScaleVnfRequest (numberOfSteps defaulted to 1). */
 export interface ScaleParams {
@@ -53,7 +54,7 @@ export function scalePlan(input: PlanInput): OperationPlan {
     {
       name: 'boot-servers',
       async run(ctx: StepContext) {
-        for (const v of dataOf(ctx).added) await bootVnfc(ctx, v, vduOf(ctx.vnfd, info.flavourId, v.vduId));
+        for (const v of dataOf(ctx).added) await bootVnfc(ctx, v, vduOf(ctx.vnfd, info.flavourId, v.vduId), externalLinksOf(info));
       },
       compensate: (ctx: StepContext) => deleteServersOfOperation(ctx, dataOf(ctx).added),
     },

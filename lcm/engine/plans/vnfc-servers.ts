@@ -5,6 +5,7 @@ import type { VnfcInfo, VnfcResourceInfo, VnfInstance } from '../../instances/vn
 import type { AffectedVnfc } from '../../op-occs/lcm-op-occ.types.ts';
 import { OperationStepFailed } from '../../lcm-errors.ts';
 import type { StepContext } from '../operation-step.ts';
+import { networksOf, vnfcCpInfoOf, type ExternalLinks, type VnfcCpInfo } from './vnfc-networks.ts';
 
 /** A VNFC an operation creates or changes, as recorded in the progress (ids decided before the grant). */
 export interface VnfcRecord {
@@ -15,6 +16,8 @@ export interface VnfcRecord {
   serverName?: string;
   host?: string;
   zoneId?: string;
+  /** The connected CPs (vnfcCpInfo), set when the server is booted. */
+  cpInfo?: VnfcCpInfo[];
   active?: boolean;
 }
 
@@ -39,8 +42,11 @@ function serverName(inst: VnfInstance, vnfc: VnfcRecord): string {
   return `${base}-${vnfc.vduId}-${vnfc.id.slice(-8)}`;
 }
 
-/** Boots the VNFC's server unless it is booted already (recorded, or found by its metadata after a crash). */
-export async function bootVnfc(ctx: StepContext, vnfc: VnfcRecord, vdu: Vdu): Promise<void> {
+/**
+ * Boots the VNFC's server unless it is booted already (recorded, or found by its metadata after
+ * a crash), on the networks its VDU's connection points get from the external links.
+ */
+export async function bootVnfc(ctx: StepContext, vnfc: VnfcRecord, vdu: Vdu, links: ExternalLinks): Promise<void> {
   if (vnfc.serverId) return;
   const [found] = await ctx.vim.findServers({ vnfcInstanceId: vnfc.id, vnfLcmOpOccId: ctx.op.id });
   const server =
@@ -50,10 +56,12 @@ export async function bootVnfc(ctx: StepContext, vnfc: VnfcRecord, vdu: Vdu): Pr
       flavorName: vdu.flavorName,
       resources: vdu.resources,
       image: vdu.image,
+      networks: networksOf(vdu, links),
       serverGroupId: vnfc.serverGroupId,
       metadata: serverMetadata(ctx, vnfc),
     }));
   record(vnfc, server);
+  vnfc.cpInfo = vnfcCpInfoOf(vnfc.id, vdu, links);
   await ctx.checkpoint();
 }
 
@@ -104,6 +112,7 @@ export function vnfcResourceInfoOf(vnfc: VnfcRecord, vnfdId: string, vimConnecti
       vimLevelResourceType: 'OS::Nova::Server',
     },
     ...(vnfc.zoneId && { zoneId: vnfc.zoneId }),
+    ...(vnfc.cpInfo?.length && { vnfcCpInfo: vnfc.cpInfo }),
     metadata: {
       ...(vnfc.host && { host: vnfc.host }),
       ...(vnfc.serverName && { serverName: vnfc.serverName }),
@@ -143,6 +152,7 @@ export function recordOf(r: VnfcResourceInfo): VnfcRecord {
     ...(typeof meta.serverName === 'string' && { serverName: meta.serverName }),
     ...(typeof meta.serverGroupId === 'string' && { serverGroupId: meta.serverGroupId }),
     ...(r.zoneId && { zoneId: r.zoneId }),
+    ...(r.vnfcCpInfo?.length && { cpInfo: [...r.vnfcCpInfo] }),
     active: true,
   };
 }

@@ -12,32 +12,38 @@ export function isUuid(s: string): boolean {
 }
 
 export class ImageNetworkLookup {
-  private readonly images = new Map<string, string>();
-  private readonly networks = new Map<string, string>();
+  /** Name -> id, or the lookup in flight (concurrent boots ask Glance or Neutron once); a failed lookup is forgotten. */
+  private readonly images = new Map<string, Promise<string>>();
+  private readonly networks = new Map<string, Promise<string>>();
 
   constructor(private readonly session: OpenStackSession) {}
 
   /** The id of the active image with that name (GET /v2/images?name=). */
-  async imageId(nameOrId: string): Promise<string> {
-    if (isUuid(nameOrId)) return nameOrId;
-    const known = this.images.get(nameOrId);
-    if (known) return known;
-    const q = new URLSearchParams({ name: nameOrId, status: 'active' });
-    const res = await this.session.request<{ images: { id: string }[] }>('image', 'GET', `/images?${q}`);
-    const id = single(res.body.images, `image named "${nameOrId}"`);
-    this.images.set(nameOrId, id);
-    return id;
+  imageId(nameOrId: string): Promise<string> {
+    return this.cached(this.images, nameOrId, async () => {
+      const q = new URLSearchParams({ name: nameOrId, status: 'active' });
+      const res = await this.session.request<{ images: { id: string }[] }>('image', 'GET', `/images?${q}`);
+      return single(res.body.images, `image named "${nameOrId}"`);
+    });
   }
 
   /** The id of the network with that name (GET /v2.0/networks?name=). */
-  async networkId(nameOrId: string): Promise<string> {
-    if (isUuid(nameOrId)) return nameOrId;
-    const known = this.networks.get(nameOrId);
-    if (known) return known;
-    const q = new URLSearchParams({ name: nameOrId });
-    const res = await this.session.request<{ networks: { id: string }[] }>('network', 'GET', `/networks?${q}`);
-    const id = single(res.body.networks, `network named "${nameOrId}"`);
-    this.networks.set(nameOrId, id);
+  networkId(nameOrId: string): Promise<string> {
+    return this.cached(this.networks, nameOrId, async () => {
+      const q = new URLSearchParams({ name: nameOrId });
+      const res = await this.session.request<{ networks: { id: string }[] }>('network', 'GET', `/networks?${q}`);
+      return single(res.body.networks, `network named "${nameOrId}"`);
+    });
+  }
+
+  private cached(cache: Map<string, Promise<string>>, nameOrId: string, look: () => Promise<string>): Promise<string> {
+    if (isUuid(nameOrId)) return Promise.resolve(nameOrId);
+    let id = cache.get(nameOrId);
+    if (!id) {
+      id = look();
+      cache.set(nameOrId, id);
+      id.catch(() => cache.delete(nameOrId));
+    }
     return id;
   }
 }
