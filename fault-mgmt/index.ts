@@ -17,6 +17,7 @@ import { monitoringQueryRoutes } from './query/monitoring-query.routes.ts';
 import { createEntityRegistry, type EntityRegistry } from './registry/entity-registry.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { createMonitoringWriter, type MonitoringWriter } from './store/monitoring-writer.ts';
+import { SERVICE_ROLLUP_OPTIONS } from './store/rollup-worker.ts';
 import { createWindowReader, type WindowReader } from './store/window-reader.ts';
 
 export interface MonitoringModuleDeps {
@@ -65,7 +66,15 @@ export async function createMonitoringModule(deps: MonitoringModuleDeps): Promis
 
     // Two write transactions at once on a PostgreSQL server (the embedded one serialises them):
     // while one commits, the next group is written (see Group commit in the README).
-    const writer = createMonitoringWriter({ db, log, metrics, config: m, relay: deps.relay, transactionsInFlight: db.embedded ? 1 : 2 });
+    const writer = createMonitoringWriter({
+      db,
+      log,
+      metrics,
+      config: m,
+      relay: deps.relay,
+      transactionsInFlight: db.embedded ? 1 : 2,
+      rollup: SERVICE_ROLLUP_OPTIONS,
+    });
     await writer.start();
     closers.push(() => writer.stop());
     const sink = writer;

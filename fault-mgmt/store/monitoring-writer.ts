@@ -9,7 +9,7 @@ import type { PlatformMetrics } from '../../platform/metrics.ts';
 import type { EventRow, IngestBatch, IngestReceipt, MonitoringSink } from '../monitoring.types.ts';
 import { monitoringWriterMetrics, type MonitoringWriterMetrics } from './monitoring-writer.metrics.ts';
 import { EVENTS_SQL, eventColumns } from './monitoring-writer.sql.ts';
-import { createRollupWorker, MARK_PENDING_SQL, minutesOf, type RollupWorker } from './rollup-worker.ts';
+import { createRollupWorker, MARK_PENDING_SQL, minutesOf, type RollupWorker, type RollupWorkerOptions } from './rollup-worker.ts';
 import { CopyRefused, copySamples, copySupported, insertSamples, type SampleColumns } from './sample-writes.ts';
 import { createPartitionManager, type PartitionManager } from './partition-manager.ts';
 import { createSeriesDictionary, type SeriesDictionary } from './series-dictionary.ts';
@@ -71,6 +71,8 @@ export function createMonitoringWriter(deps: {
    * group is written while one commits or waits for its COPY to be acknowledged.
    */
   transactionsInFlight?: number;
+  /** The rollup worker's options (default: a minute is recomputed as soon as it has ended). */
+  rollup?: RollupWorkerOptions;
 }): MonitoringWriter {
   const { db, config } = deps;
   const log = deps.log.child({ component: 'monitoring-writer' });
@@ -83,7 +85,7 @@ export function createMonitoringWriter(deps: {
   });
   const dictionary: SeriesDictionary = createSeriesDictionary({ db });
   const batchMax = Math.max(1, config.writeBatchMax);
-  const rollups = createRollupWorker({ db, log: deps.log });
+  const rollups = createRollupWorker({ db, log: deps.log, options: deps.rollup });
   /** Whether COPY is used: asked of the server on the first flush with samples (sample-writes.copySupported). */
   let copyUsable: boolean | undefined;
 

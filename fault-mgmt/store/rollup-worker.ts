@@ -9,6 +9,12 @@
  * recomputation. A write that lands meanwhile renews marked_at in its own transaction (row
  * lock on the mark; READ COMMITTED re-checks the DELETE's condition on the renewed row), so
  * the minute stays marked and is recomputed again on the next run: late data is never lost.
+ *
+ * A minute still being written (its mark renewed less than `quietSeconds` ago, by the
+ * database's clock) waits for the writes to stop, at most `maxDeferrals` runs: a backfill
+ * (collectd catching up, a replay) writes each past minute for a few seconds, and each
+ * recomputation reads the whole minute, so recomputing it on every run while it fills would
+ * read it several times over.
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../../platform/db/database.ts';
@@ -30,7 +36,16 @@ export interface RollupWorkerOptions {
   settleSeconds?: number;
   /** At most this many minutes per run (the rest waits for the next run). */
   maxMinutesPerRun?: number;
+  /** A minute marked less than this long ago is still being written: it waits (default 0: never). */
+  quietSeconds?: number;
+  /** Runs a minute still being written may wait before it is recomputed anyway. */
+  maxDeferrals?: number;
+  /** work_mem of a recomputation (one GROUP BY over a minute of samples, sorted in memory). */
+  workMem?: string;
 }
+
+/** What the service uses: a minute waits for 5 s without writes, at most 12 runs (about a minute). */
+export const SERVICE_ROLLUP_OPTIONS: RollupWorkerOptions = Object.freeze({ quietSeconds: 5, maxDeferrals: 12 });
 
 /** Rollup rows of one minute ($1) from the raw samples; `last` is the value at max(ts). */
 export const RECOMPUTE_SQL = `
@@ -67,6 +82,12 @@ export function createRollupWorker(deps: { db: Database; log: Logger; options?: 
   const intervalMs = deps.options?.intervalMs ?? 5_000;
   const settleSeconds = deps.options?.settleSeconds ?? 5;
   const maxMinutes = deps.options?.maxMinutesPerRun ?? 60;
+  const quietSeconds = deps.options?.quietSeconds ?? 0;
+  const maxDeferrals = deps.options?.maxDeferrals ?? 12;
+  const workMem = deps.options?.workMem ?? '64MB';
+  if (!/^\d+(kB|MB|GB)$/.test(workMem)) throw new Error(`rollup workMem ${workMem}: a size such as 64MB`);
+  /** Minute (epoch ms) -> runs it waited while being written. */
+  const deferred = new Map<number, number>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
@@ -74,6 +95,7 @@ export function createRollupWorker(deps: { db: Database; log: Logger; options?: 
   /** One minute: recomputed, and its mark removed unless renewed meanwhile. */
   const recompute = (bucket: Date, markedAt: string) =>
     db.transaction(async (tx) => {
+      if (!db.embedded) await db.sequelize.query(`SET LOCAL work_mem = '${workMem}'`, { transaction: tx });
       await db.sequelize.query('DELETE FROM monitoring_rollups_1m WHERE bucket = $1', { bind: [bucket], transaction: tx });
       await db.sequelize.query(RECOMPUTE_SQL, { bind: [bucket], transaction: tx });
       await db.sequelize.query('DELETE FROM monitoring_rollup_pending WHERE bucket = $1 AND marked_at = $2::timestamptz', {
@@ -84,14 +106,26 @@ export function createRollupWorker(deps: { db: Database; log: Logger; options?: 
 
   const run = async (now: Date): Promise<number> => {
     // marked_at as text: microseconds, which a JavaScript Date would round to milliseconds.
-    const due = await db.sequelize.query<{ bucket: Date; marked_at: string }>(
-      `SELECT bucket, marked_at::text AS marked_at FROM monitoring_rollup_pending
+    const due = await db.sequelize.query<{ bucket: Date; marked_at: string; writing: boolean }>(
+      `SELECT bucket, marked_at::text AS marked_at, marked_at > now() - make_interval(secs => $4) AS writing
+         FROM monitoring_rollup_pending
         WHERE bucket + interval '1 minute' <= $1::timestamptz - make_interval(secs => $2)
         ORDER BY bucket LIMIT $3`,
-      { bind: [now, settleSeconds, maxMinutes], type: QueryTypes.SELECT },
+      { bind: [now, settleSeconds, maxMinutes, quietSeconds], type: QueryTypes.SELECT },
     );
-    for (const row of due) await recompute(new Date(row.bucket), row.marked_at);
-    return due.length;
+    let recomputed = 0;
+    for (const row of due) {
+      const bucket = new Date(row.bucket);
+      const waited = deferred.get(bucket.getTime()) ?? 0;
+      if (row.writing && waited < maxDeferrals) {
+        deferred.set(bucket.getTime(), waited + 1);
+        continue;
+      }
+      await recompute(bucket, row.marked_at);
+      deferred.delete(bucket.getTime());
+      recomputed++;
+    }
+    return recomputed;
   };
 
   const runOnce = (now = new Date()): Promise<number> => {

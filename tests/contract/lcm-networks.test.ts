@@ -31,7 +31,7 @@ function bootedNetworks(from: number): [string, readonly string[] | undefined][]
     .filter((c) => c.method === 'createServer')
     .map((c) => {
       const spec = c.args[0] as ServerSpec;
-      return [spec.metadata.vduId, spec.networks];
+      return [spec.metadata?.vduId ?? '', spec.networks];
     });
 }
 

@@ -102,6 +102,28 @@ test('late data re-marks its minute, which is recomputed exactly on the next run
   await writer.stop();
 });
 
+test('a minute still being written waits until its writes stop, or at most maxDeferrals runs; the result is exact', async () => {
+  const writer = writerOn();
+  await writer.write({ samples: samples('cpu_util', T0 + 0.5, 20, 1), events: [] }); // minute T0 only
+  const after = new Date((T0 + 3600) * 1000); // long ended: only the writes hold it back
+  const worker = createRollupWorker({ db: t.db, log: testLog, options: { quietSeconds: 0.4, maxDeferrals: 2 } });
+  assert.equal(await worker.runOnce(after), 0, 'marked just now: still being written');
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(await worker.runOnce(after), 1, 'quiet for longer than quietSeconds');
+  assert.deepEqual(await pendingMinutes(), []);
+
+  // Writes that never stop: recomputed anyway once it has waited maxDeferrals runs.
+  const busy = createRollupWorker({ db: t.db, log: testLog, options: { quietSeconds: 3600, maxDeferrals: 2 } });
+  await writer.write({ samples: samples('cpu_util', T0 + 30.25, 1, 1, () => 42), events: [] });
+  assert.equal(await busy.runOnce(after), 0);
+  assert.equal(await busy.runOnce(after), 0);
+  assert.equal(await busy.runOnce(after), 1, 'the third run does not wait');
+  const { stored, truth } = await rollupsAndTruth();
+  assert.deepEqual(stored, truth);
+  assert.equal((stored[0] as { n: number }).n, 21);
+  await writer.stop();
+});
+
 test('a mark renewed while its minute is recomputed survives, so that minute is recomputed again', async () => {
   const writer = writerOn();
   await writer.write({ samples: samples('mem_util', T0 + 1, 10, 5), events: [] });
