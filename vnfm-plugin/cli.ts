@@ -8,6 +8,7 @@ import { registerEvaluateCommand } from '../prediction/cli/evaluate.command.ts';
 import { registerModelsCommand } from '../prediction/cli/models.command.ts';
 import { registerTrainCommand } from '../prediction/cli/train.command.ts';
 import { registerReplayCommand } from '../lcm/decision/replay/replay.command.ts';
+import { registerTackerCommand } from './tacker/index.ts';
 import { startService } from './service.ts';
 
 const program = new Command()
@@ -74,6 +75,7 @@ registerTrainCommand(program);
 registerEvaluateCommand(program);
 registerModelsCommand(program);
 registerReplayCommand(program);
+registerTackerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import { ConfigError, type Config } from '../platform/config/config.ts';
 import { parseSimulatedHosts, type VimSettings } from '../lcm/vim/vim-settings.ts';
 import type { EngineSettings, GrantSettings } from '../lcm/index.ts';
 import { parseSeverityBands, resolveFmSettings, type FmSettings } from '../fault-mgmt/fm/fm-settings.ts';
+import type { DecisionSettings } from '../lcm/decision/index.ts';
 
 /** The VNF packages shipped with the plugin, read when VNF_PACKAGE_DIRS is unset. */
 export const SHIPPED_VNF_PACKAGES = fileURLToPath(new URL('../vnfd-samples/', import.meta.url));
@@ -66,4 +67,16 @@ export function fmSettingsOf(config: Pick<Config, 'fm'>): FmSettings {
   } catch (err) {
     throw new ConfigError(`FM settings: ${(err as Error).message}`);
   }
+}
+
+/** DECISION_* keys; a scale-out alert is delivered with the notifications' timeout and retries (VNFM_NOTIFY_*). */
+export function decisionSettingsOf(config: Pick<Config, 'decision' | 'notifications'>): Partial<DecisionSettings> {
+  const { scaleOutAlertUrl, ...decision } = config.decision;
+  const n = config.notifications;
+  return {
+    ...decision,
+    ...(scaleOutAlertUrl && {
+      scaleOutAlert: { url: scaleOutAlertUrl, timeoutMs: n.timeoutMs, maxAttempts: n.maxAttempts, backoffMs: n.backoffMs, maxBackoffMs: n.maxBackoffMs },
+    }),
+  };
 }

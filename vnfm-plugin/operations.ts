@@ -26,7 +26,9 @@ import type { Vdu } from '../lcm/vnfd/vnfd.types.ts';
 import { createDecisionModule, DECISIONS_API_PREFIX, type DecisionModule } from '../lcm/decision/index.ts';
 import type { SolApiModule } from './http-app.ts';
 import { subscribeLcmRegistrySync } from './lcm-registry-sync.ts';
-import { engineSettingsOf, fmSettingsOf, grantSettingsOf, vimSettingsOf, vnfPackageDirsOf } from './module-settings.ts';
+import { createTackerModule } from './tacker/index.ts';
+import { lcmInstanceFacts } from './vnf-instance-facts.ts';
+import { decisionSettingsOf, engineSettingsOf, fmSettingsOf, grantSettingsOf, vimSettingsOf, vnfPackageDirsOf } from './module-settings.ts';
 
 export interface OperationsDeps {
   readonly config: Config;
@@ -70,6 +72,8 @@ export async function createOperations(deps: OperationsDeps): Promise<Operations
     lifecycle: { db, vim, vnfds: catalogue, grant: grantSettingsOf(config), engine: engineSettingsOf(config), log, relay: outbox },
   });
   const port = lcm.lcm!;
+  // Beside Tacker (`vnfm-plugin register tacker`): the decision engine also sees Tacker's VNFs.
+  const tacker = createTackerModule({ db, config, log, registry: monitoring.registry, lcm: port, catalogue, vim, relay: outbox });
   // The simulated VIM knows each server's memory and dirty rate: its estimate replaces the
   // generic one (the VDU's pre-copy estimate, kept for a server it no longer has).
   const estimate =
@@ -83,9 +87,11 @@ export async function createOperations(deps: OperationsDeps): Promise<Operations
         }
       : undefined;
   const decisions = createDecisionModule({
-    db, bus, log, metrics, config, lcm: port, catalogue, vim, reader: monitoring.reader,
-    vnfcs: monitoredVnfcs({ lcm: port, catalogue, ...(estimate && { estimate }) }),
+    db, bus, log, metrics, config: { ...config, decision: decisionSettingsOf(config) }, lcm: tacker.lcm, catalogue, vim, reader: monitoring.reader,
+    vnfcs: monitoredVnfcs({ lcm: tacker.lcm, catalogue, ...(estimate && { estimate }) }),
   });
+  // What FM and indicator subscription filters match VNF instances on (vnfdIds, products, names).
+  const instanceFacts = lcmInstanceFacts(db);
   const fm = createFmModule({
     db,
     subscriptions: deps.subscriptions,
@@ -96,6 +102,7 @@ export async function createOperations(deps: OperationsDeps): Promise<Operations
     pageSize: config.http.pageSize,
     publicUrl: config.publicUrl,
     settings: fmSettingsOf(config),
+    instanceFacts,
   });
   const pm = createPmModule({ db, config, log, metrics, reader: monitoring.reader, bus, deliveries: deps.deliveries });
   const indicators = createIndicatorModule({
@@ -107,11 +114,12 @@ export async function createOperations(deps: OperationsDeps): Promise<Operations
     reader: monitoring.reader,
     bus,
     forecastHost: (host, now) => forecastFromReader(monitoring.reader, host, now),
+    instanceFacts,
   });
-  const startable = [lcm, decisions, fm, pm, indicators];
+  const startable = [lcm, decisions, fm, pm, indicators, tacker];
   return {
     solModules: [lcm, fm, pm, indicators],
-    ownApis: [{ path: DECISIONS_API_PREFIX, router: (authenticate) => decisions.router(authenticate) }],
+    ownApis: [{ path: DECISIONS_API_PREFIX, router: (authenticate) => decisions.router(authenticate) }, tacker.ownApi],
     lcm: port,
     decisions,
     async start() {

@@ -78,7 +78,7 @@ export interface paths {
             path: {
                 /** @description Identifier of the VNF instance. */
                 vnfInstanceId: components["parameters"]["vnfInstanceId"];
-                /** @description Identifier of the indicator (failureScore, pagingFailureRate or hostHeadroom). */
+                /** @description Identifier of the indicator (failureScore, pagingFailureRate, hostHeadroom or migrationHeadroomAvailable). */
                 indicatorId: components["parameters"]["indicatorId"];
             };
             cookie?: never;
@@ -373,7 +373,7 @@ export interface components {
     parameters: {
         /** @description Identifier of the VNF instance. */
         vnfInstanceId: components["schemas"]["Identifier"];
-        /** @description Identifier of the indicator (failureScore, pagingFailureRate or hostHeadroom). */
+        /** @description Identifier of the indicator (failureScore, pagingFailureRate, hostHeadroom or migrationHeadroomAvailable). */
         indicatorId: components["schemas"]["Identifier"];
         /** @description Identifier of the subscription (the id in its Location header). */
         subscriptionId: components["schemas"]["Identifier"];
@@ -499,7 +499,7 @@ export interface operations {
             path: {
                 /** @description Identifier of the VNF instance. */
                 vnfInstanceId: components["parameters"]["vnfInstanceId"];
-                /** @description Identifier of the indicator (failureScore, pagingFailureRate or hostHeadroom). */
+                /** @description Identifier of the indicator (failureScore, pagingFailureRate, hostHeadroom or migrationHeadroomAvailable). */
                 indicatorId: components["parameters"]["indicatorId"];
             };
             cookie?: never;

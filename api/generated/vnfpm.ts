@@ -67,7 +67,11 @@ export interface paths {
         delete: operations["deletePmJob"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the callbackUri or the credentials of a PM job
+         * @description SOL003 6.4.3.3.4. A JSON merge patch (RFC 7396) of the PM job's callbackUri and/or authentication (application/merge-patch+json; application/json is accepted too, as Tacker does). The resulting callbackUri is tested with a GET, with the resulting credentials, that must answer 204 (else 422 and nothing changes). Answers the resulting callbackUri; credentials are never returned.
+         */
+        patch: operations["modifyPmJob"];
         trace?: never;
     };
     "/pm_jobs/{pmJobId}/reports/{reportId}": {
@@ -143,7 +147,11 @@ export interface paths {
         delete: operations["deleteThreshold"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the callbackUri or the credentials of a threshold
+         * @description SOL003 6.4.6.3.4. A JSON merge patch (RFC 7396) of the threshold's callbackUri and/or authentication (application/merge-patch+json; application/json is accepted too, as Tacker does). The resulting callbackUri is tested with a GET, with the resulting credentials, that must answer 204 (else 422 and nothing changes). Answers the resulting callbackUri; credentials are never returned.
+         */
+        patch: operations["modifyThreshold"];
         trace?: never;
     };
 }
@@ -221,6 +229,13 @@ export interface components {
             callbackUri: components["schemas"]["CallbackUri"];
             authentication?: components["schemas"]["SubscriptionAuthentication"];
         };
+        PmJobModificationsRequest: {
+            callbackUri?: components["schemas"]["CallbackUri"];
+            authentication?: components["schemas"]["SubscriptionAuthentication"];
+        } | unknown | unknown;
+        PmJobModifications: {
+            callbackUri: components["schemas"]["CallbackUri"];
+        };
         Threshold: {
             id: components["schemas"]["Identifier"];
             objectType: components["schemas"]["PmObjectType"];
@@ -232,6 +247,13 @@ export interface components {
                 self: components["schemas"]["Link"];
                 object?: components["schemas"]["Link"];
             };
+        };
+        ThresholdModificationsRequest: {
+            callbackUri?: components["schemas"]["CallbackUri"];
+            authentication?: components["schemas"]["SubscriptionAuthentication"];
+        } | unknown | unknown;
+        ThresholdModifications: {
+            callbackUri: components["schemas"]["CallbackUri"];
         };
         PerformanceInformationAvailableNotification: {
             id: components["schemas"]["Identifier"];
@@ -625,6 +647,47 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    modifyPmJob: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the PM job (the id in its Location header). */
+                pmJobId: components["parameters"]["pmJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["PmJobModificationsRequest"];
+                "application/json": components["schemas"]["PmJobModificationsRequest"];
+            };
+        };
+        responses: {
+            /** @description The PM job was modified; the body holds the modifications. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PmJobModifications"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getPerformanceReport: {
         parameters: {
             query?: never;
@@ -791,6 +854,47 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modifyThreshold: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Version of the API requested (SOL013 4.9). */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                /** @description Identifier of the threshold (the id in its Location header). */
+                thresholdId: components["parameters"]["thresholdId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["ThresholdModificationsRequest"];
+                "application/json": components["schemas"]["ThresholdModificationsRequest"];
+            };
+        };
+        responses: {
+            /** @description The threshold was modified; the body holds the modifications. */
+            200: {
+                headers: {
+                    Version: components["headers"]["Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThresholdModifications"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };

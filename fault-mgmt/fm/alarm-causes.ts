@@ -44,6 +44,21 @@ export const OOM_KILL_STORM: CauseProfile = {
   severity: 'MAJOR',
 };
 
+/**
+ * The decision engine wanted to live-migrate VNFCs of the VNF off a host predicted to fail,
+ * and no other host has room for them (decision.capacity): the failure can no longer be
+ * dodged by migration, the VNF needs more capacity (a scale-out, the NFVO's decision). The
+ * plugin could not do what it is for: PROCESSING_ERROR_ALARM.
+ */
+export const NO_MIGRATION_HEADROOM: CauseProfile = {
+  cause: 'no-migration-headroom',
+  eventType: 'PROCESSING_ERROR_ALARM',
+  probableCause: 'No host headroom for proactive migration: scale out',
+  faultType: 'Migration capacity exhausted',
+  isRootCause: false,
+  severity: 'MAJOR',
+};
+
 /** Alertmanager alerts are correlated per VNF instance and probable cause. */
 export function alertCause(probableCause: string): string {
   return `alert:${probableCause}`;

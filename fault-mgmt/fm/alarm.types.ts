@@ -24,7 +24,7 @@ export function moreSevere(a: PerceivedSeverity, b: PerceivedSeverity): Perceive
 /**
  * What an alarm is about: one VNF instance (the managed object) and one cause. While a
  * condition is active there is exactly one uncleared alarm per key.
- * Causes: `predicted-failure`, `s1ap-broken-pipe`, `oom-kill-storm`, `alert:<probableCause>`.
+ * Causes: `predicted-failure`, `s1ap-broken-pipe`, `oom-kill-storm`, `no-migration-headroom`, `alert:<probableCause>`.
  */
 export interface ConditionKey {
   readonly managedObjectId: string;
@@ -62,6 +62,14 @@ export interface FiringAlert {
   readonly details: readonly string[];
 }
 
+/** A VNFC that no host has room for, as its alarm describes it. */
+export interface ShortVnfc {
+  readonly host: string;
+  readonly serverId?: string;
+  readonly needed: { readonly vcpus: number; readonly ramMb: number; readonly diskGb: number };
+  readonly aspectId?: string;
+}
+
 /**
  * The correlation state of one condition, stored between inputs (fm_alarm_conditions).
  * `facts` are those of the alarm while `active`.
@@ -86,6 +94,15 @@ export interface ConditionState {
   readonly alerts?: Readonly<Record<string, FiringAlert>>;
   /** alert: conditions: alerts resolved lately (a late `firing` of one of them is stale). */
   readonly resolved?: readonly string[];
+  /**
+   * no-migration-headroom: the VNFCs short of headroom now (by VNFC id, '' for the VNF scored
+   * as a whole) with the host they must leave and what they need, and the newest window seen
+   * per VNFC (a late, older entry changes nothing).
+   */
+  readonly capacity?: {
+    readonly short: Readonly<Record<string, ShortVnfc>>;
+    readonly seen: Readonly<Record<string, string>>;
+  };
   /** An inactive state kept only to recognise late inputs is forgotten then (epoch s). */
   readonly forgetAt?: number;
 }

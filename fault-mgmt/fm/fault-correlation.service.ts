@@ -3,13 +3,15 @@ import type { Transaction } from 'sequelize';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { EntityResolver } from '../monitoring.types.ts';
-import { causeKind, PREDICTED_FAILURE, S1AP_BROKEN_PIPE } from './alarm-causes.ts';
+import { migrationCapacityEntries, type MigrationCapacityEntry } from '../migration-capacity.event.ts';
+import { causeKind, NO_MIGRATION_HEADROOM, PREDICTED_FAILURE, S1AP_BROKEN_PIPE } from './alarm-causes.ts';
 import type { AlarmConditionRepository } from './alarm-condition.repository.ts';
 import { raisedAlarm, clearedAlarm } from './alarm-document.ts';
 import type { AlarmNotifier } from './alarm-notifications.ts';
 import type { AlarmRecorder, CorrelationStep, RecordedChange } from './alarm-recorder.ts';
 import type { AlarmRepository } from './alarm.repository.ts';
 import { correlateAlert } from './alert-correlation.ts';
+import { correlateCapacity } from './capacity-correlation.ts';
 import { alertObservation, eventObservations, scoreObservations } from './correlation-inputs.ts';
 import { correlateOomKills, correlateS1apBrokenPipe, expireCondition } from './event-correlation.ts';
 import type { FmMetrics } from './fm.metrics.ts';
@@ -89,6 +91,16 @@ export function createFaultCorrelation(deps: FaultCorrelationDeps) {
       const input = alertObservation(payload, deps.resolver, nowIso());
       if (!input) return Promise.resolve([]);
       return run(tx, [{ key: { managedObjectId: input.obs.managedObjectId, cause: input.cause }, decide: (s) => correlateAlert(s, input.obs) }]);
+    },
+
+    /** A `decision.capacity` event: the no-migration-headroom alarm of each VNF instance in it. */
+    onMigrationCapacity(tx: Transaction, payload: unknown) {
+      const byVnf = new Map<string, MigrationCapacityEntry[]>();
+      for (const e of migrationCapacityEntries(payload)) byVnf.set(e.vnfInstanceId, [...(byVnf.get(e.vnfInstanceId) ?? []), e]);
+      return run(
+        tx,
+        [...byVnf].map(([vnf, entries]) => ({ key: { managedObjectId: vnf, cause: NO_MIGRATION_HEADROOM.cause }, decide: (s) => correlateCapacity(s, entries) })),
+      );
     },
 
     /** Lets time act: event conditions past their quiet period clear, stale memories go; returns how many it looked at. */

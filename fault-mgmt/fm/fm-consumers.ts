@@ -4,6 +4,7 @@ import { idempotentHandler } from '../../platform/bus/inbox.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { PlatformMetrics } from '../../platform/metrics.ts';
 import { ALERTS_TOPIC } from '../alertmanager/alert-intake.ts';
+import { MIGRATION_CAPACITY_TOPIC } from '../migration-capacity.event.ts';
 import { FAILURE_SCORES_TOPIC, MONITORING_EVENTS_TOPIC } from './correlation-inputs.ts';
 import type { FaultCorrelation } from './fault-correlation.service.ts';
 
@@ -12,6 +13,7 @@ export const FM_CONSUMERS = {
   failureScores: 'fm.failure-scores',
   monitoringEvents: 'fm.monitoring-events',
   monitoringAlerts: 'fm.monitoring-alerts',
+  migrationCapacity: 'fm.migration-capacity',
 } as const;
 
 const PURGE_EVERY_MS = 3_600_000;
@@ -27,7 +29,7 @@ export interface FmConsumersDeps {
 }
 
 /**
- * The bus side of fault management: three idempotent consumers (each input is correlated
+ * The bus side of fault management: four idempotent consumers (each input is correlated
  * in the transaction that records its event id, so a redelivery changes nothing twice)
  * and a timer that lets time clear quiet conditions and purges old cleared alarms.
  */
@@ -61,6 +63,7 @@ export function createFmConsumers(deps: FmConsumersDeps) {
       await deps.bus.subscribe(FM_CONSUMERS.failureScores, FAILURE_SCORES_TOPIC, consume(FM_CONSUMERS.failureScores, c.onFailureScores));
       await deps.bus.subscribe(FM_CONSUMERS.monitoringEvents, MONITORING_EVENTS_TOPIC, consume(FM_CONSUMERS.monitoringEvents, c.onMonitoringEvents));
       await deps.bus.subscribe(FM_CONSUMERS.monitoringAlerts, ALERTS_TOPIC, consume(FM_CONSUMERS.monitoringAlerts, c.onAlert));
+      await deps.bus.subscribe(FM_CONSUMERS.migrationCapacity, MIGRATION_CAPACITY_TOPIC, consume(FM_CONSUMERS.migrationCapacity, c.onMigrationCapacity));
       const schedule = () => {
         if (stopped) return;
         timer = setTimeout(() => {

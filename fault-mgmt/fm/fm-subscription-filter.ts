@@ -1,17 +1,15 @@
-import type { Transaction } from 'sequelize';
 import type { SubscriptionMatcher } from '../../platform/sol/subscriptions/notification-outbox.ts';
-import { matchesVnfInstanceFilter, type VnfInstanceFacts } from '../../platform/sol/subscriptions/vnf-instance-filter.ts';
+import {
+  idOnlyFacts,
+  matchesVnfInstanceFilter,
+  type VnfInstanceFacts,
+  type VnfInstanceFactsLookup,
+} from '../../platform/sol/subscriptions/vnf-instance-filter.ts';
 import type { Alarm, FmNotificationsFilter, FmNotificationType } from './alarm.types.ts';
 
-export type { VnfInstanceFacts };
-
-/**
- * Port: the facts of a VNF instance, read in the notifying transaction `tx` (queries must
- * pass it). The LCM module knows them; without it only the id is known.
- */
-export type VnfInstanceFactsLookup = (tx: Transaction, vnfInstanceId: string) => Promise<VnfInstanceFacts | undefined>;
-
-export const idOnlyFacts: VnfInstanceFactsLookup = async (_tx, id) => ({ id });
+// The port is shared with the indicator subscriptions; the composition root adapts LCM to it.
+export { idOnlyFacts };
+export type { VnfInstanceFacts, VnfInstanceFactsLookup };
 
 /** What an FM notification is about: the facts a filter is matched against. */
 export interface FmNotificationSubject {

@@ -57,7 +57,8 @@ export interface FmModule {
 
 /**
  * VNF fault management: alarms raised, updated and cleared from failure scores, S1AP
- * broken pipes, OOM kill storms and Alertmanager alerts, served as SOL003 VNF FM
+ * broken pipes, OOM kill storms, Alertmanager alerts and the decision engine's lack of
+ * migration headroom (decision.capacity), served as SOL003 VNF FM
  * (alarms, acknowledgement, subscriptions and notifications).
  */
 export function createFmModule(deps: FmModuleDeps): FmModule {

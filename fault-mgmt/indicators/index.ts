@@ -1,7 +1,8 @@
 /**
  * VNF indicators (SOL003 8, /vnfind/v1, API version 1.3.0): per VNF instance the predicted
- * failure score, the paging failure rate and the host headroom forecast, with subscriptions
- * and VnfIndicatorValueChangeNotification on meaningful change.
+ * failure score, the paging failure rate, the host headroom forecast and whether migration
+ * headroom is available (decision.capacity), with subscriptions and
+ * VnfIndicatorValueChangeNotification on meaningful change.
  */
 import type { Router } from 'express';
 import type { Config } from '../../platform/config/config.ts';
@@ -12,8 +13,10 @@ import type { EventBus } from '../../platform/bus/event-bus.port.ts';
 import { idempotentHandler } from '../../platform/bus/inbox.ts';
 import { VNFIND, type SolApi } from '../../platform/http/sol-api.ts';
 import type { SubscriptionService } from '../../platform/sol/subscriptions/subscription.service.ts';
+import type { VnfInstanceFactsLookup } from '../../platform/sol/subscriptions/vnf-instance-filter.ts';
 import type { WindowReader } from '../store/window-reader.ts';
 import { FAILURE_SCORES_TOPIC, failureScoreEntries } from '../pm/failure-score-event.ts';
+import { MIGRATION_CAPACITY_TOPIC, migrationCapacityEntries } from '../migration-capacity.event.ts';
 import { periodicTask } from '../pm/periodic-task.ts';
 import { registryTopology, type VnfTopologySource } from '../pm/vnf-topology.ts';
 import { INDICATOR_DEFAULTS, type IndicatorSettings } from './indicator-catalogue.ts';
@@ -27,6 +30,8 @@ export { INDICATOR_DEFAULTS } from './indicator-catalogue.ts';
 
 /** Bus consumer that turns failure scores into the failureScore indicator. */
 export const INDICATOR_SCORE_CONSUMER = 'vnfind-failure-score';
+/** Bus consumer that turns the decision engine's scale-out signals into migrationHeadroomAvailable. */
+export const INDICATOR_CAPACITY_CONSUMER = 'vnfind-migration-capacity';
 
 export interface IndicatorModuleDeps {
   readonly db: Database;
@@ -43,6 +48,8 @@ export interface IndicatorModuleDeps {
   /** Host capacity forecasts (prediction/capacity forecastFromReader); without it hostHeadroom is not offered. */
   readonly forecastHost?: HostForecaster;
   readonly topology?: VnfTopologySource;
+  /** VNF instance facts for vnfInstanceSubscriptionFilter (the LCM module's); default: the id and the registry's name. */
+  readonly instanceFacts?: VnfInstanceFactsLookup;
   readonly clock?: () => number;
 }
 
@@ -69,7 +76,9 @@ export function createIndicatorModule(deps: IndicatorModuleDeps): IndicatorModul
   const clock = deps.clock ?? (() => Date.now() / 1000);
   const topology = deps.topology ?? registryTopology(deps.db);
   const indicators = new IndicatorRepository(deps.db);
-  const updater = createIndicatorUpdater({ indicators, settings, publicUrl: deps.config.publicUrl, log, clock });
+  const updater = createIndicatorUpdater({
+    indicators, settings, publicUrl: deps.config.publicUrl, log, clock, ...(deps.instanceFacts && { instanceFacts: deps.instanceFacts }),
+  });
   // VNF instance names for subscription filters (vnfInstanceNames), as of the last round: the
   // bus handler runs inside its transaction and cannot read the registry meanwhile.
   let names = new Map<string, string>();
@@ -81,7 +90,9 @@ export function createIndicatorModule(deps: IndicatorModuleDeps): IndicatorModul
     names = new Map(vnfs.filter((v) => v.name !== undefined).map((v) => [v.vnfInstanceId, v.name!]));
     await indicators.deleteOtherThan(vnfs.map((v) => v.vnfInstanceId));
     const values = await computeIndicators({ reader: deps.reader, forecastHost: deps.forecastHost, log }, vnfs, clock());
-    return deps.db.transaction((tx) => updater.apply(tx, values));
+    // Event-driven values held back by the minimum interval go out now that it may be over.
+    const capacity = (await indicators.valuesOf('migrationHeadroomAvailable')).map((v) => ({ ...v, indicatorId: 'migrationHeadroomAvailable' as const }));
+    return deps.db.transaction((tx) => updater.apply(tx, named([...values, ...capacity])));
   }
   const task = periodicTask('vnf-indicators', settings.tickSeconds, tick, log);
 
@@ -104,6 +115,21 @@ export function createIndicatorModule(deps: IndicatorModuleDeps): IndicatorModul
               .filter((e) => e.vnfcInstanceId === undefined)
               .sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
             await updater.apply(tx, named(entries.map((e) => ({ vnfInstanceId: e.vnfInstanceId, indicatorId: 'failureScore' as const, value: e.failureScore }))));
+          },
+          deps.metrics,
+        ),
+      );
+      await deps.bus?.subscribe(
+        INDICATOR_CAPACITY_CONSUMER,
+        MIGRATION_CAPACITY_TOPIC,
+        idempotentHandler(
+          deps.db,
+          INDICATOR_CAPACITY_CONSUMER,
+          async (event, tx) => {
+            // The last entry of each VNF instance says how many of its VNFCs are short once the event is applied.
+            const last = new Map(migrationCapacityEntries(event.payload).map((e) => [e.vnfInstanceId, e.vnfcsWithoutHeadroom]));
+            const values = [...last].map(([vnfInstanceId, short]) => ({ vnfInstanceId, indicatorId: 'migrationHeadroomAvailable' as const, value: short > 0 ? 0 : 1 }));
+            await updater.apply(tx, named(values));
           },
           deps.metrics,
         ),

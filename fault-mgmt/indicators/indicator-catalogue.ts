@@ -3,13 +3,14 @@
  * and when a change of one is worth a VnfIndicatorValueChangeNotification. Plain functions.
  */
 
-export const INDICATOR_IDS = ['failureScore', 'pagingFailureRate', 'hostHeadroom'] as const;
+export const INDICATOR_IDS = ['failureScore', 'pagingFailureRate', 'hostHeadroom', 'migrationHeadroomAvailable'] as const;
 export type IndicatorId = (typeof INDICATOR_IDS)[number];
 
 export const INDICATOR_NAMES: Record<IndicatorId, string> = {
   failureScore: 'Predicted probability of a host failure hitting the VNF within the model horizon (0..1)',
   pagingFailureRate: 'Paging failures (T3413 timeouts) per minute over the last 5 minutes',
   hostHeadroom: 'Forecast CPU and memory headroom of the VNF hosts in 5 minutes, percent (the least of its hosts)',
+  migrationHeadroomAvailable: 'Whether every VNFC the decision engine wants to live-migrate has a host with room (1), or the VNF needs a scale-out (0)',
 };
 
 /** config.indicators (INDICATOR_* keys). */
@@ -18,14 +19,14 @@ export interface IndicatorSettings {
   readonly tickSeconds: number;
   /** INDICATOR_MIN_INTERVAL_SECONDS: at most one notification per VNF and indicator in this time. */
   readonly minIntervalSeconds: number;
-  /** INDICATOR_SCORE_DEADBAND, INDICATOR_PAGING_DEADBAND, INDICATOR_HEADROOM_DEADBAND. */
+  /** INDICATOR_SCORE_DEADBAND, INDICATOR_PAGING_DEADBAND, INDICATOR_HEADROOM_DEADBAND; migrationHeadroomAvailable is 0 or 1: every change counts. */
   readonly deadbands: Readonly<Record<IndicatorId, number>>;
 }
 
 export const INDICATOR_DEFAULTS: IndicatorSettings = {
   tickSeconds: 30,
   minIntervalSeconds: 60,
-  deadbands: { failureScore: 0.05, pagingFailureRate: 1, hostHeadroom: 5 },
+  deadbands: { failureScore: 0.05, pagingFailureRate: 1, hostHeadroom: 5, migrationHeadroomAvailable: 1 },
 };
 
 /** Minutes of paging timeouts averaged into pagingFailureRate. */

@@ -6,6 +6,7 @@ import type { components } from '../../api/generated/vnfind.ts';
 import { BadRequest } from '../../platform/http/problem-details.ts';
 import type { SubscriptionMatcher } from '../../platform/sol/subscriptions/notification-outbox.ts';
 import type { SubscriptionDoc } from '../../platform/sol/subscriptions/subscription.repository.ts';
+import { matchesVnfInstanceFilter, type VnfInstanceFacts } from '../../platform/sol/subscriptions/vnf-instance-filter.ts';
 import {
   checkHttpUrl,
   parseSubscriptionAuthentication,
@@ -72,25 +73,21 @@ export function indicatorSubscription(id: string, selfHref: string, request: Ind
 export interface IndicatorNotificationSubject {
   readonly notificationType: (typeof INDICATOR_NOTIFICATION_TYPES)[number];
   readonly indicatorId: string;
-  readonly vnfInstanceId: string;
-  readonly vnfInstanceName?: string;
+  /** The VNF instance: its id, and what LCM knows of it (VNFD, product, name). */
+  readonly vnfInstance: VnfInstanceFacts;
 }
 
 /**
- * Every attribute present must match (and), any value of a list will do (or). The plugin
- * does not know the VNFD of the instances it measures, so a filter on vnfdIds or
- * vnfProductsFromProviders matches none of them.
+ * Every attribute present must match (and), any value of a list will do (or); the VNF
+ * instance part is SOL003 4.4.1.5, matched as for LCM and FM subscriptions. A filter on an
+ * attribute the facts lack (an instance LCM does not know) matches nothing.
  */
 export function matchesIndicatorFilter(filter: VnfIndicatorNotificationsFilter | undefined, s: IndicatorNotificationSubject): boolean {
   if (!filter) return true;
   if (filter.notificationTypes && !filter.notificationTypes.includes(s.notificationType)) return false;
   if (filter.indicatorIds && !filter.indicatorIds.includes(s.indicatorId)) return false;
   const f = filter.vnfInstanceSubscriptionFilter;
-  if (!f) return true;
-  if (f.vnfdIds || f.vnfProductsFromProviders) return false;
-  if (f.vnfInstanceIds && !f.vnfInstanceIds.includes(s.vnfInstanceId)) return false;
-  if (f.vnfInstanceNames && !(s.vnfInstanceName !== undefined && f.vnfInstanceNames.includes(s.vnfInstanceName))) return false;
-  return true;
+  return !f || matchesVnfInstanceFilter(f, s.vnfInstance);
 }
 
 export function indicatorSubscriptionMatcher(subject: IndicatorNotificationSubject): SubscriptionMatcher {

@@ -8,6 +8,7 @@ import type { Transaction } from 'sequelize';
 import { uriPrefix, VNFIND, VNFLCM } from '../../platform/http/sol-api.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { enqueueNotification } from '../../platform/sol/subscriptions/notification-outbox.ts';
+import { idOnlyFacts, type VnfInstanceFacts, type VnfInstanceFactsLookup } from '../../platform/sol/subscriptions/vnf-instance-filter.ts';
 import { INDICATOR_NAMES, shouldNotify, type IndicatorId, type IndicatorSettings } from './indicator-catalogue.ts';
 import type { IndicatorRepository, VnfIndicator } from './indicator.repository.ts';
 import { indicatorSubscriptionMatcher } from './indicator-subscription.ts';
@@ -25,6 +26,8 @@ export interface IndicatorUpdaterDeps {
   readonly publicUrl: string;
   readonly log: Logger;
   readonly clock: () => number;
+  /** What LCM knows of a VNF instance (VNFD, product, name) for subscription filters; default: the id only. */
+  readonly instanceFacts?: VnfInstanceFactsLookup;
 }
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
@@ -44,6 +47,12 @@ export function indicatorDoc(publicUrl: string, v: IndicatorValue): VnfIndicator
 }
 
 export function createIndicatorUpdater(deps: IndicatorUpdaterDeps) {
+  const lookup = deps.instanceFacts ?? idOnlyFacts;
+  /** LCM's facts; the name from the topology when LCM has none (an instance only monitoring knows). */
+  const factsOf = async (tx: Transaction, v: IndicatorValue): Promise<VnfInstanceFacts> => {
+    const facts = (await lookup(tx, v.vnfInstanceId)) ?? { id: v.vnfInstanceId };
+    return facts.vnfInstanceName === undefined && v.vnfInstanceName !== undefined ? { ...facts, vnfInstanceName: v.vnfInstanceName } : facts;
+  };
   return {
     /** Stores the values in order; returns how many changes were notified. */
     async apply(tx: Transaction, values: readonly IndicatorValue[]): Promise<number> {
@@ -70,8 +79,7 @@ export function createIndicatorUpdater(deps: IndicatorUpdaterDeps) {
           indicatorSubscriptionMatcher({
             notificationType: 'VnfIndicatorValueChangeNotification',
             indicatorId: doc.id,
-            vnfInstanceId: doc.vnfInstanceId,
-            ...(v.vnfInstanceName !== undefined && { vnfInstanceName: v.vnfInstanceName }),
+            vnfInstance: await factsOf(tx, v),
           }),
         );
         deps.log.debug({ vnfInstanceId: v.vnfInstanceId, indicatorId: v.indicatorId, value: doc.value, previous: last?.value }, 'indicator change notified');

@@ -34,6 +34,15 @@ export class IndicatorRepository {
     );
   }
 
+  /** The current value of one indicator of every VNF instance that has it. */
+  async valuesOf(indicatorId: string): Promise<{ vnfInstanceId: string; value: number }[]> {
+    const rows = await this.db.sequelize.query<{ vnf_instance_id: string; value: number }>(
+      `SELECT vnf_instance_id, (doc->>'value')::float8 AS value FROM vnf_indicators WHERE indicator_id = $1 ORDER BY vnf_instance_id`,
+      { bind: [indicatorId], type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({ vnfInstanceId: r.vnf_instance_id, value: Number(r.value) }));
+  }
+
   async get(vnfInstanceId: string, indicatorId: string): Promise<VnfIndicator | undefined> {
     const rows = await this.db.sequelize.query<{ doc: VnfIndicator }>(
       'SELECT doc FROM vnf_indicators WHERE vnf_instance_id = $1 AND indicator_id = $2',

@@ -23,6 +23,16 @@ export interface NewReport {
   readonly ref: ReportRef;
 }
 
+/** Writes doc.callbackUri of one row of a document table (pm_jobs, pm_thresholds); the new doc. */
+export async function setCallbackUri<T>(db: Database, tx: Transaction, table: 'pm_jobs' | 'pm_thresholds', id: string, callbackUri: string): Promise<T | undefined> {
+  if (!isUuid(id)) return undefined;
+  const rows = await db.sequelize.query<{ doc: T }>(
+    `UPDATE ${table} SET doc = jsonb_set(doc, '{callbackUri}', to_jsonb($2::text)) WHERE id = $1 RETURNING doc`,
+    { bind: [id, callbackUri], type: QueryTypes.SELECT, transaction: tx },
+  );
+  return rows[0]?.doc;
+}
+
 const toSeconds = (v: Date | string) => new Date(v).getTime() / 1000;
 const toDate = (s: number | null) => (s === null ? null : new Date(s * 1000));
 
@@ -39,6 +49,14 @@ export class PmJobRepository {
 
   listPage(query: ListQuery, pageSize: number): Promise<ListPage> {
     return listResources(this.db, 'pm_jobs', query, { pageSize });
+  }
+
+  /**
+   * Sets the job's callbackUri (SOL003 6.4.3.3.4) and returns the job, or undefined when it
+   * is gone; only that attribute is written, so a report listed meanwhile is kept.
+   */
+  async setCallbackUri(tx: Transaction, id: string, callbackUri: string): Promise<PmJob | undefined> {
+    return setCallbackUri<PmJob>(this.db, tx, 'pm_jobs', id, callbackUri);
   }
 
   /** Deletes the job and, by cascade, its reports; false when unknown. */

@@ -1,4 +1,4 @@
-/** PM job use cases (SOL003 6.4.2-6.4.4): create, read, list, delete, and read a report. */
+/** PM job use cases (SOL003 6.4.2-6.4.4): create, read, list, modify, delete, and read a report. */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -6,6 +6,7 @@ import type { ListPage, ListQuery, ResourceQuerySpec } from '../../platform/sol/
 import { PerformanceReportNotFound, PmJobNotFound, type PmLinks } from './pm-errors.ts';
 import { measuredObjects, parsePmJobRequest } from './pm-job-request.ts';
 import type { PerformanceReport, PmJob, PmJobRepository } from './pm-job.repository.ts';
+import { modifyCallback, type CallbackModificationsResult } from './pm-modifications.ts';
 import type { PmNotificationTargets } from './pm-notification-target.ts';
 import type { VnfTopologySource } from './vnf-topology.ts';
 
@@ -79,6 +80,18 @@ export class PmJobService {
 
   list(query: ListQuery, pageSize: number): Promise<ListPage> {
     return this.deps.jobs.listPage(query, pageSize);
+  }
+
+  /** SOL003 6.4.3.3.4: a new callbackUri and/or credentials, after the callback test (pm-modifications.ts). */
+  modify(id: string, body: unknown): Promise<CallbackModificationsResult> {
+    const { deps } = this;
+    return modifyCallback(deps, {
+      kind: 'pmJobId',
+      id,
+      get: () => this.get(id),
+      setCallbackUri: (tx, uri) => deps.jobs.setCallbackUri(tx, id, uri),
+      notFound: () => new PmJobNotFound(id),
+    }, body);
   }
 
   /** SOL003 6.4.3.3.5: the job, its reports and its notifications not yet delivered. */

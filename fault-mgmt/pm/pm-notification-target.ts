@@ -9,7 +9,7 @@
  * /subscriptions resource.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../platform/db/database.ts';
 import { VNFPM } from '../../platform/http/sol-api.ts';
 import { testCallbackUri } from '../../platform/sol/subscriptions/callback-test.ts';
@@ -49,6 +49,30 @@ export class PmNotificationTargets {
       `INSERT INTO subscriptions (id, api, doc, callback_uri, authentication) VALUES ($1, $2, $3::jsonb, $4, $5::jsonb)`,
       {
         bind: [t.id, VNFPM.name, JSON.stringify(doc), t.callbackUri, t.authentication ? JSON.stringify(t.authentication) : null],
+        transaction: tx,
+      },
+    );
+  }
+
+  /** The stored credentials of a target (never returned by the API; for a PATCH that keeps them). */
+  async authenticationOf(id: string): Promise<SubscriptionAuthentication | undefined> {
+    const rows = await this.db.sequelize.query<{ authentication: SubscriptionAuthentication | null }>(
+      'SELECT authentication FROM subscriptions WHERE api = $1 AND id = $2',
+      { bind: [VNFPM.name, id], type: QueryTypes.SELECT },
+    );
+    return rows[0]?.authentication ?? undefined;
+  }
+
+  /**
+   * Points the target at a new callbackUri and credentials; notifications not yet delivered
+   * go there too (a delivery reads the target when it is claimed).
+   */
+  async update(tx: Transaction, t: NotificationTarget): Promise<void> {
+    const doc = { id: t.id, callbackUri: t.callbackUri, _links: { self: { href: t.selfHref } } };
+    await this.db.sequelize.query(
+      'UPDATE subscriptions SET doc = $3::jsonb, callback_uri = $4, authentication = $5::jsonb WHERE api = $1 AND id = $2',
+      {
+        bind: [VNFPM.name, t.id, JSON.stringify(doc), t.callbackUri, t.authentication ? JSON.stringify(t.authentication) : null],
         transaction: tx,
       },
     );

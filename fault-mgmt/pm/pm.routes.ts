@@ -11,7 +11,7 @@ export interface PmRoutesDeps {
   readonly publicUrl: string;
 }
 
-/** SOL003 6.4.2-6.4.6 under /vnfpm/v2; shapes were checked by the OpenAPI validator. */
+/** SOL003 6.4.2-6.4.6 under /vnfpm/v2 (PATCH included); shapes were checked by the OpenAPI validator. */
 export function pmRoutes(deps: PmRoutesDeps): (router: Router) => void {
   return (router) => {
     router.post('/pm_jobs', async (req, res) => {
@@ -24,6 +24,10 @@ export function pmRoutes(deps: PmRoutesDeps): (router: Router) => void {
     });
     router.get('/pm_jobs/:pmJobId', async (req, res) => {
       res.json(await deps.jobs.get(req.params.pmJobId));
+    });
+    // SOL003 6.4.3.3.4: a merge patch; the answer is the modifications (PmJobModifications).
+    router.patch('/pm_jobs/:pmJobId', async (req, res) => {
+      res.json(await deps.jobs.modify(req.params.pmJobId, req.body));
     });
     router.delete('/pm_jobs/:pmJobId', async (req, res) => {
       await deps.jobs.delete(req.params.pmJobId);
@@ -43,6 +47,10 @@ export function pmRoutes(deps: PmRoutesDeps): (router: Router) => void {
     });
     router.get('/thresholds/:thresholdId', async (req, res) => {
       res.json(await deps.thresholds.get(req.params.thresholdId));
+    });
+    // SOL003 6.4.6.3.4: a merge patch; the answer is the modifications (ThresholdModifications).
+    router.patch('/thresholds/:thresholdId', async (req, res) => {
+      res.json(await deps.thresholds.modify(req.params.thresholdId, req.body));
     });
     router.delete('/thresholds/:thresholdId', async (req, res) => {
       await deps.thresholds.delete(req.params.thresholdId);

@@ -4,6 +4,7 @@ import type { components } from '../../api/generated/vnfpm.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { deleteDocument, getDocument, insertDocument } from '../../platform/db/document-table.ts';
 import { listResources, type ListPage, type ListQuery } from '../../platform/sol/list-query.ts';
+import { setCallbackUri } from './pm-job.repository.ts';
 import type { CrossingState } from './threshold-crossing.ts';
 
 export type Threshold = components['schemas']['Threshold'];
@@ -33,6 +34,11 @@ export class ThresholdRepository {
 
   listPage(query: ListQuery, pageSize: number): Promise<ListPage> {
     return listResources(this.db, 'pm_thresholds', query, { pageSize });
+  }
+
+  /** Sets the threshold's callbackUri (SOL003 6.4.6.3.4); the threshold, or undefined when it is gone. */
+  setCallbackUri(tx: Transaction, id: string, callbackUri: string): Promise<Threshold | undefined> {
+    return setCallbackUri<Threshold>(this.db, tx, 'pm_thresholds', id, callbackUri);
   }
 
   delete(tx: Transaction, id: string): Promise<boolean> {

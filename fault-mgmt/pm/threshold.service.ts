@@ -1,5 +1,5 @@
 /**
- * Threshold use cases (SOL003 6.4.5-6.4.6): create, read, list, delete; and `apply`, which
+ * Threshold use cases (SOL003 6.4.5-6.4.6): create, read, list, modify, delete; and `apply`, which
  * runs new measured values through the thresholds on them and notifies each crossing once
  * (ThresholdCrossedNotification, SOL003 6.5.2.4), in the caller's transaction.
  */
@@ -11,6 +11,7 @@ import type { ListPage, ListQuery, ResourceQuerySpec } from '../../platform/sol/
 import { ThresholdNotFound, type PmLinks } from './pm-errors.ts';
 import { measuredObjects, parseThresholdRequest } from './pm-job-request.ts';
 import { appliesTo, parsePerformanceMetric } from './pm-measurements.ts';
+import { modifyCallback, type CallbackModificationsResult } from './pm-modifications.ts';
 import type { PmNotificationTargets } from './pm-notification-target.ts';
 import { applyValues } from './threshold-crossing.ts';
 import type { Threshold, ThresholdRepository } from './threshold.repository.ts';
@@ -83,6 +84,18 @@ export class ThresholdService {
 
   list(query: ListQuery, pageSize: number): Promise<ListPage> {
     return this.deps.thresholds.listPage(query, pageSize);
+  }
+
+  /** SOL003 6.4.6.3.4: a new callbackUri and/or credentials, after the callback test (pm-modifications.ts). */
+  modify(id: string, body: unknown): Promise<CallbackModificationsResult> {
+    const { deps } = this;
+    return modifyCallback(deps, {
+      kind: 'thresholdId',
+      id,
+      get: () => this.get(id),
+      setCallbackUri: (tx, uri) => deps.thresholds.setCallbackUri(tx, id, uri),
+      notFound: () => new ThresholdNotFound(id),
+    }, body);
   }
 
   async delete(id: string): Promise<void> {

@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import type { Logger } from '../../platform/logger.ts';
+import type { MigrationCapacityEntry } from '../../fault-mgmt/migration-capacity.event.ts';
 import type { VimDriver } from '../vim/vim.port.ts';
+import { nextCapacity, shortCounts, shortVnfcsOf, type CapacityState } from './capacity-signal.ts';
 import { countWindow, decide, INITIAL_STATE, triggers, type VnfcState } from './decide.ts';
 import type { DecisionRepository } from './decision.repository.ts';
 import { vnfcKey, type CoreDecision, type Decision, type DecisionMode, type DecisionStatus, type DestinationChoice, type ScoreInput } from './decision.types.ts';
@@ -34,6 +36,11 @@ export interface DecisionEngineDeps {
   readonly onRequested?: (decision: Decision, latencyMs: number) => void;
   /** Called for every decision stored. */
   readonly onRecorded?: (decision: Decision) => void;
+  /**
+   * Publishes the scale-out signals of a batch (`decision.capacity`), in the transaction that
+   * stores its decisions when there is one (capacity-signal.ts says when).
+   */
+  readonly publishCapacity?: (entries: readonly MigrationCapacityEntry[], tx?: Transaction) => Promise<void>;
 }
 
 /** Writes a batch's decisions in the given transaction. */
@@ -62,6 +69,8 @@ export interface DecisionEngine {
   operationFinished(opOccId: string): void;
   /** Live migrations in flight from `host` that this engine requested. */
   migrationsFrom(host: string): number;
+  /** VNFCs of the VNF instance this engine finds short of migration headroom now. */
+  shortOfHeadroom(vnfInstanceId: string): number;
   /** Heal requests of this engine still running; resolves when they are done (tests, shutdown). */
   settled(): Promise<void>;
   readonly execution: ExecutionDeps;
@@ -77,10 +86,28 @@ function stored(r: DestinationChoice): DestinationChoice {
   return r.ranked.length <= STORED_RANKED ? r : { ...r, ranked: r.ranked.slice(0, STORED_RANKED), rankedTotal: r.ranked.length };
 }
 
+function capacityEntry(score: ScoreInput, v: MonitoredVnfc, scaleOut: boolean, vnfcsWithoutHeadroom: number, reason: string): MigrationCapacityEntry {
+  return {
+    vnfInstanceId: v.vnfInstanceId,
+    ...(v.vnfcInstanceId !== undefined && { vnfcInstanceId: v.vnfcInstanceId }),
+    vduId: v.vduId,
+    serverId: v.serverId,
+    host: score.host,
+    needed: { vcpus: v.flavor.vcpus, ramMb: v.flavor.ramMb, diskGb: v.flavor.diskGb },
+    scaleOut,
+    vnfcsWithoutHeadroom,
+    ...(v.scalingAspectId !== undefined && { aspectId: v.scalingAspectId }),
+    failureScore: score.failureScore,
+    ts: new Date(score.ts * 1000).toISOString(),
+    reason,
+  };
+}
+
 export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
   const clock = deps.clock ?? Date.now;
   const log = deps.log.child({ component: 'decision-engine' });
   const states = new Map<string, VnfcState>();
+  const capacity = new Map<string, CapacityState>();
   /** decision id -> source host and when the migration stops counting even without news. */
   const inFlight = new Map<string, { host: string; until: number; opOccId?: string }>();
   const running = new Set<Promise<unknown>>();
@@ -162,11 +189,17 @@ export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
     const decisions: Decision[] = [];
     const fromHost = migrationsByHost();
     const slots: [string, { host: string; until: number }][] = [];
+    /** Capacity states as this batch leaves them (committed with its decisions), and what changed. */
+    const capacityNext = new Map(capacity);
+    const entries: MigrationCapacityEntry[] = [];
+    const noted: MigrationCapacityEntry[] = [];
+    let short: Map<string, number> | undefined; // short VNFCs per VNF instance, counted at the batch's first change
     for (const score of scores) {
       const key = vnfcKey(score);
       const v = monitored.get(key);
       if (!v) continue;
       const state = next.get(key) ?? states.get(key) ?? INITIAL_STATE;
+      let ranking: DestinationChoice | undefined;
       const inputs = {
         vduId: v.vduId,
         serverId: v.serverId,
@@ -180,9 +213,21 @@ export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
         policy: v.policy,
         state,
         ...inputs,
-        rank: () => deps.strategies[v.policy.destinationStrategy]({ vm: migratingVmOf({ ...v, host: v.host || score.host }), hosts: snapshot?.hosts ?? [], fixedHost: v.policy.fixedHost }),
+        rank: () =>
+          (ranking = deps.strategies[v.policy.destinationStrategy]({ vm: migratingVmOf({ ...v, host: v.host || score.host }), hosts: snapshot?.hosts ?? [], fixedHost: v.policy.fixedHost })),
       });
       next.set(key, result.state);
+      const before = capacityNext.get(key);
+      const cap = nextCapacity(before, { score, policy: v.policy, ranking });
+      if (cap.change) {
+        short ??= shortCounts(capacityNext);
+        const n = (short.get(v.vnfInstanceId) ?? 0) + (cap.change === 'raise' ? 1 : before?.short ? -1 : 0);
+        short.set(v.vnfInstanceId, n);
+        entries.push(capacityEntry(score, v, cap.change === 'raise', n, cap.reason ?? ''));
+        // The one-off clears of VNFCs first seen since start are not news.
+        if (cap.change === 'raise' || capacity.get(key)?.short) noted.push(entries[entries.length - 1]);
+      }
+      if (cap.state) capacityNext.set(key, cap.state);
       if (!result.decision) continue;
       const consecutive = score.inFailure ? 0 : countWindow(state, score.failureScore, v.policy).consecutive;
       const d = record(score, v, result.decision, { ...inputs, consecutive });
@@ -193,12 +238,18 @@ export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
         fromHost.set(d.outcome.sourceHost, (fromHost.get(d.outcome.sourceHost) ?? 0) + 1);
       }
     }
+    const publish = deps.publishCapacity && entries.length > 0 ? deps.publishCapacity : undefined;
     const stored = options.persist
-      ? await options.persist((tx) => deps.repository.insert(decisions, tx))
-      : (await deps.repository.insert(decisions), true);
+      ? await options.persist(async (tx) => {
+          await deps.repository.insert(decisions, tx);
+          await publish?.(entries, tx);
+        })
+      : (await deps.repository.insert(decisions), await publish?.(entries), true);
     if (!stored) return [];
     const commit = () => {
       for (const [k, s] of next) states.set(k, s);
+      for (const [k, s] of capacityNext) capacity.set(k, s);
+      for (const e of noted) log.info({ vnfInstanceId: e.vnfInstanceId, vnfcInstanceId: e.vnfcInstanceId, host: e.host, scaleOut: e.scaleOut }, e.reason);
       for (const [id, slot] of slots) inFlight.set(id, slot);
       for (const d of decisions) deps.onRecorded?.(d);
       const acting = decisions.filter((d) => d.outcome.kind !== 'skip');
@@ -228,6 +279,7 @@ export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
       for (const [id, m] of inFlight) if (m.opOccId === opOccId) inFlight.delete(id);
     },
     migrationsFrom,
+    shortOfHeadroom: (vnfInstanceId) => shortVnfcsOf(capacity, vnfInstanceId),
     async settled() {
       while (running.size > 0) await Promise.allSettled([...running]);
     },

@@ -8,6 +8,8 @@
 import type { RequestHandler, Router } from 'express';
 import type { WindowReader } from '../../fault-mgmt/store/window-reader.ts';
 import type { EventBus } from '../../platform/bus/event-bus.port.ts';
+import { appendToOutbox } from '../../platform/bus/outbox.ts';
+import { MIGRATION_CAPACITY_TOPIC, type MigrationCapacityEntry } from '../../fault-mgmt/migration-capacity.event.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { PlatformMetrics } from '../../platform/metrics.ts';
@@ -25,6 +27,7 @@ import { createDestinationStrategies } from './destination-strategies.ts';
 import { subscribeFailureScores } from './failure-scores.consumer.ts';
 import { lcmGuards, monitoredVnfcs, storeHostForecasts, subscribeOperationEnds } from './lcm-adapters.ts';
 import type { HostForecasts, LcmGuards, MonitoredVnfcs } from './ports.ts';
+import { createScaleOutAlertSender, type ScaleOutAlertSender, type ScaleOutAlertSettings } from './scale-out-alert.sender.ts';
 
 export { DECISIONS_API_PREFIX };
 export { registerReplayCommand } from './replay/replay.command.ts';
@@ -32,6 +35,7 @@ export { expectedMigrationSeconds, monitoredVnfcs } from './lcm-adapters.ts';
 export type { DecisionEngine, DecisionRepository, DecisionApprovals };
 export type * from './ports.ts';
 export type * from './decision.types.ts';
+export type { ScaleOutAlertSettings };
 
 /** config.decision (DECISION_* keys). */
 export interface DecisionSettings {
@@ -45,6 +49,8 @@ export interface DecisionSettings {
   readonly riskThreshold: number;
   /** How far back stored actions restore cooldowns at start, s. */
   readonly restoreSeconds: number;
+  /** DECISION_SCALE_OUT_ALERT_URL and its delivery: Tacker-style scale-out alerts (absent: none are sent). */
+  readonly scaleOutAlert?: Omit<ScaleOutAlertSettings, 'externalUrl'> & { readonly externalUrl?: string };
 }
 
 /**
@@ -80,6 +86,8 @@ export interface DecisionModuleDeps {
   readonly clock?: () => number;
   /** Called when a heal request was sent, with the time since its score arrived (ms). */
   readonly onRequested?: (decision: Decision, latencyMs: number) => void;
+  /** How the scale-out alerts are POSTed (tests). */
+  readonly fetch?: typeof fetch;
 }
 
 export interface DecisionModule {
@@ -87,6 +95,8 @@ export interface DecisionModule {
   readonly engine: DecisionEngine;
   readonly repository: DecisionRepository;
   readonly approvals: DecisionApprovals;
+  /** The Tacker scale-out alerts, when DECISION_SCALE_OUT_ALERT_URL is set. */
+  readonly scaleOutAlerts?: ScaleOutAlertSender;
   /** Mount at DECISIONS_API_PREFIX, behind the API authenticator. */
   router(authenticate: RequestHandler): Router;
   /** Restores cooldowns and subscribes to the failure scores (before the outbox relay starts). */
@@ -118,13 +128,21 @@ export function createDecisionModule(deps: DecisionModuleDeps): DecisionModule {
       deps.onRequested?.(d, ms);
     },
     onRecorded: (d) => metrics?.decisions.inc({ outcome: d.outcome.kind, rule: d.rule }),
+    // No host has headroom: `decision.capacity` for the FM alarm, the indicator and the Tacker alert.
+    publishCapacity: (entries: readonly MigrationCapacityEntry[], tx) => {
+      const events = [{ topic: MIGRATION_CAPACITY_TOPIC, payload: entries }];
+      return tx ? appendToOutbox(tx, events).then(() => undefined) : deps.db.transaction((t) => appendToOutbox(t, events)).then(() => undefined);
+    },
   });
+  const alert = settings.scaleOutAlert;
+  const scaleOutAlerts = alert && createScaleOutAlertSender({ ...alert, externalUrl: alert.externalUrl ?? deps.config.publicUrl }, log, deps.fetch);
   const approvals = createDecisionApprovals({ db: deps.db, repository, guards, execution: engine.execution });
   return {
     settings,
     engine,
     repository,
     approvals,
+    scaleOutAlerts,
     router: (authenticate) =>
       createDecisionsApiRouter({
         authenticate,
@@ -135,10 +153,12 @@ export function createDecisionModule(deps: DecisionModuleDeps): DecisionModule {
       await engine.restore(settings.restoreSeconds);
       await subscribeFailureScores(deps.bus, deps.db, engine, deps.metrics);
       await subscribeOperationEnds(deps.bus, engine);
+      await scaleOutAlerts?.subscribe(deps.bus);
       log.info({ mode: settings.mode }, settings.mode === 'auto' ? 'decision engine acting on failure scores' : `decision engine in ${settings.mode} mode`);
     },
     async stop() {
       await engine.settled();
+      await scaleOutAlerts?.stop();
     },
   };
 }

@@ -77,6 +77,7 @@ export function monitoredVnfcs(deps: MonitoredVnfcsDeps): MonitoredVnfcs {
       const peers = placements.filter(
         (q) => q.vnfInstanceId === p.vnfInstanceId && q.serverId !== p.serverId && flavour.vdus.find((v) => v.vduId === q.vduId)?.antiAffinityGroups.some((g) => groups.has(g)),
       );
+      const aspect = flavour.scalingAspects.find((a) => (a.deltas[p.vduId] ?? 0) > 0);
       const v: MonitoredVnfc = {
         vnfInstanceId: p.vnfInstanceId,
         vnfcInstanceId: p.vnfcInstanceId,
@@ -87,6 +88,7 @@ export function monitoredVnfcs(deps: MonitoredVnfcsDeps): MonitoredVnfcs {
         flavor: vdu.resources,
         expectedMigrationSeconds: deps.estimate ? deps.estimate(p, vdu) : expectedMigrationSeconds(vdu.resources),
         ...(peers.length > 0 && { antiAffinityGroup: peers.map((q) => q.serverId) }),
+        ...(aspect && { scalingAspectId: aspect.aspectId }),
       };
       byKey.set(vnfcKey(v), v);
     }

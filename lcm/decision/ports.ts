@@ -34,6 +34,8 @@ export interface MonitoredVnfc {
   readonly availabilityZone?: string;
   /** Server ids of its anti-affinity group. */
   readonly antiAffinityGroup?: readonly string[];
+  /** The VNFD's scaling aspect that adds instances of its VDU (the first, when several do): what a scale-out would scale. */
+  readonly scalingAspectId?: string;
 }
 
 export interface MonitoredVnfcs {

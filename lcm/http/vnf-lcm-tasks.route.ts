@@ -14,6 +14,16 @@ const TASKS: Record<string, { operation: LcmOperation; check: (body: Body) => St
   heal: { operation: 'HEAL', check: (body) => (inst) => checkHeal(inst, body) },
 };
 
+/**
+ * Our convention for a VNFM that heals on another's behalf (the plugin beside Tacker): SOL003's
+ * HealVnfRequest has no isAutomaticInvocation, so `additionalParams.isAutomaticInvocation: true`
+ * marks the op occ as automatic, as Tacker's own auto-heal is.
+ */
+function isAutomaticHeal(body: Body): boolean {
+  const params = body.additionalParams;
+  return typeof params === 'object' && params !== null && (params as Body).isAutomaticInvocation === true;
+}
+
 /** POST /vnf_instances/{id}/{task}: 202, Location of the new VnfLcmOpOcc, empty body. */
 export function vnfLcmTaskRoutes(operations: LcmOperationsService): (router: Router) => void {
   return (router) => {
@@ -22,7 +32,7 @@ export function vnfLcmTaskRoutes(operations: LcmOperationsService): (router: Rou
       router.post(path, async (req, res) => {
         const op = await operations.start(req.params.vnfInstanceId as string, {
           operation,
-          isAutomaticInvocation: false,
+          isAutomaticInvocation: operation === 'HEAL' && isAutomaticHeal((req.body ?? {}) as Body),
           check: check((req.body ?? {}) as Body),
         });
         res.status(202).location(op._links.self.href).end();

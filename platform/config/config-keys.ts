@@ -101,6 +101,7 @@ export const CONFIG_KEYS = [
   { name: 'DECISION_RANDOM_SEED', default: '1', description: 'Seed of the `random` destination strategy' },
   { name: 'DECISION_MAX_UTILISATION', default: '90', description: 'Highest forecast CPU or memory utilisation, %, a destination may reach with the VM during the migration' },
   { name: 'DECISION_RISK_THRESHOLD', default: '0.5', description: 'Hosts whose failure score is at or above this are no destination' },
+  { name: 'DECISION_SCALE_OUT_ALERT_URL', default: undefined, description: "Tacker's Prometheus plugin auto-scaling URL, e.g. http://tacker:9890/alert/auto_scaling: when no host has headroom for a proactive migration, a SCALE_OUT alert of the VNFD's scaling aspect is POSTed there (unset: none)" },
   { name: 'FM_SEVERITY_BANDS', default: 'CRITICAL:0.9,MAJOR:0.75,MINOR:0.5', description: 'Perceived severity of a predicted-failure alarm by failure score band (SEVERITY:min, comma-separated)' },
   { name: 'FM_CLEAR_WINDOWS', default: '6', description: 'Scoring windows in a row under the lowest band before a predicted-failure alarm clears' },
   { name: 'FM_OOM_STORM_KILLS', default: '3', description: 'OOM kills of one VNF within FM_OOM_STORM_SECONDS that raise an alarm' },
@@ -115,6 +116,11 @@ export const CONFIG_KEYS = [
   { name: 'INDICATOR_SCORE_DEADBAND', default: '0.05', description: 'Change of failureScore that counts as a value change' },
   { name: 'INDICATOR_PAGING_DEADBAND', default: '1', description: 'Change of pagingFailureRate (per minute) that counts as a value change' },
   { name: 'INDICATOR_HEADROOM_DEADBAND', default: '5', description: 'Change of hostHeadroom (%) that counts as a value change' },
+  { name: 'TACKER_RECONCILE_SECONDS', default: '60', description: 'How often `serve` re-lists the VNF instances of a registered Tacker and re-creates vanished subscriptions (0: off)' },
+  { name: 'TACKER_REQUEST_TIMEOUT_MS', default: '30000', description: 'Timeout of one call to Tacker, its Keystone or Nova' },
+  { name: 'TACKER_KEYSTONE_SECRET', default: undefined, description: 'Password (`register tacker --username`) or application credential secret (`--application-credential`) the plugin reaches Tacker with', secret: true },
+  { name: 'TACKER_CALLBACK_USERNAME', default: undefined, description: 'User Tacker sends with HTTP Basic auth to /tacker-callbacks/v1 (`register tacker --auth basic`)' },
+  { name: 'TACKER_CALLBACK_PASSWORD', default: undefined, description: 'Password of TACKER_CALLBACK_USERNAME', secret: true },
   { name: 'LOG_LEVEL', default: 'info', description: 'trace | debug | info | warn | error | fatal' },
 ] as const satisfies readonly ConfigKey[];
 

@@ -45,6 +45,8 @@ export interface OperationsConfig {
     readonly seed: number;
     readonly maxUtilisation: number;
     readonly riskThreshold: number;
+    /** DECISION_SCALE_OUT_ALERT_URL; undefined: no Tacker scale-out alerts. */
+    readonly scaleOutAlertUrl: string | undefined;
   };
   readonly fm: {
     /** FM_SEVERITY_BANDS as written; parsed by the FM module at start. */
@@ -61,6 +63,14 @@ export interface OperationsConfig {
     readonly minIntervalSeconds: number;
     readonly deadbands: { readonly failureScore: number; readonly pagingFailureRate: number; readonly hostHeadroom: number };
   };
+  /** Beside a running Tacker (`vnfm-plugin register tacker`). */
+  readonly tacker: {
+    readonly reconcileSeconds: number;
+    readonly requestTimeoutMs: number;
+    readonly keystoneSecret: string | undefined;
+    /** HTTP Basic credentials Tacker sends to our callbacks; undefined: none configured. */
+    readonly callbackBasic: { readonly username: string; readonly password: string } | undefined;
+  };
 }
 
 export function operationsConfig(raw: RawValues): OperationsConfig {
@@ -74,6 +84,7 @@ export function operationsConfig(raw: RawValues): OperationsConfig {
       seed: intOf(raw, 'DECISION_RANDOM_SEED', 0),
       maxUtilisation: numberOf(raw, 'DECISION_MAX_UTILISATION', 1, 100),
       riskThreshold: numberOf(raw, 'DECISION_RISK_THRESHOLD', 0, 1),
+      scaleOutAlertUrl: scaleOutAlertUrlOf(raw),
     },
     fm: {
       severityBands: strOf(raw, 'FM_SEVERITY_BANDS')!,
@@ -97,7 +108,30 @@ export function operationsConfig(raw: RawValues): OperationsConfig {
         hostHeadroom: numberOf(raw, 'INDICATOR_HEADROOM_DEADBAND', 0, 100),
       },
     },
+    tacker: tackerConfig(raw),
   };
+}
+
+function tackerConfig(raw: RawValues): OperationsConfig['tacker'] {
+  const username = strOf(raw, 'TACKER_CALLBACK_USERNAME');
+  const password = strOf(raw, 'TACKER_CALLBACK_PASSWORD');
+  if (Boolean(username) !== Boolean(password)) throw new ConfigError('TACKER_CALLBACK_USERNAME and TACKER_CALLBACK_PASSWORD go together');
+  return {
+    reconcileSeconds: intOf(raw, 'TACKER_RECONCILE_SECONDS', 0),
+    requestTimeoutMs: intOf(raw, 'TACKER_REQUEST_TIMEOUT_MS', 100),
+    keystoneSecret: strOf(raw, 'TACKER_KEYSTONE_SECRET'),
+    callbackBasic: username && password ? { username, password } : undefined,
+  };
+}
+
+/** Tacker's alert endpoints take no credentials; a URL carrying some would put them in logs and `config` output. */
+function scaleOutAlertUrlOf(raw: RawValues): string | undefined {
+  const url = strOf(raw, 'DECISION_SCALE_OUT_ALERT_URL');
+  checkUrl('DECISION_SCALE_OUT_ALERT_URL', url, ['http:', 'https:']);
+  if (url !== undefined && (new URL(url).username || new URL(url).password)) {
+    throw new ConfigError('DECISION_SCALE_OUT_ALERT_URL must not carry user:password@ (Tacker\'s /alert/auto_scaling takes no credentials)');
+  }
+  return url;
 }
 
 function vimConfig(raw: RawValues): OperationsConfig['vim'] {

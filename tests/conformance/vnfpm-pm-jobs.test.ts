@@ -138,7 +138,33 @@ describe('NFV-TST010 7.3.4 VNF PM API: PM jobs and reports', { skip: etsiSkip },
     assert.equal(res.status, 404);
   });
 
-  test('7.3.4.2.7 DELETE Individual VNF Performance Job', async () => {
+  test('7.3.4.2.7 PATCH Individual VNF Performance Job', async () => {
+    const callbackUri = `${receiver.url}/nfvo/pm-moved`;
+    const res = await request(t.app).patch(`/vnfpm/v2/pm_jobs/${jobId}`).set(V).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify({ callbackUri }));
+    assert.equal(res.status, 200, res.text);
+    assertEtsiValid(schema('/pm_jobs/{pmJobId}', 'patch', '200'), res.body, 'PmJobModifications');
+    assert.equal(res.body.callbackUri, callbackUri);
+    assert.ok(receiver.received.some((r) => r.method === 'GET' && r.path === '/nfvo/pm-moved'), 'the new endpoint was tested');
+    const job = await request(t.app).get(`/vnfpm/v2/pm_jobs/${jobId}`).set(V);
+    assertEtsiValid(schema('/pm_jobs/{pmJobId}', 'get', '200'), job.body, 'PmJob');
+    assert.equal(job.body.callbackUri, callbackUri);
+  });
+
+  test('7.3.4.2.9 PATCH Individual VNF Performance Job - Unprocessable Entity (the notification endpoint test fails)', async () => {
+    receiver.reply((r) => (r.path === '/nfvo/pm-refuses' ? 404 : 204));
+    try {
+      const res = await request(t.app).patch(`/vnfpm/v2/pm_jobs/${jobId}`).set(V).set('Content-Type', 'application/merge-patch+json')
+        .send(JSON.stringify({ callbackUri: `${receiver.url}/nfvo/pm-refuses` }));
+      assert.equal(res.status, 422, res.text);
+      assertEtsiValid(schema('/pm_jobs/{pmJobId}', 'patch', '422'), res.body, 'ProblemDetails');
+      const job = await request(t.app).get(`/vnfpm/v2/pm_jobs/${jobId}`).set(V);
+      assert.equal(job.body.callbackUri, `${receiver.url}/nfvo/pm-moved`, 'the job is not modified');
+    } finally {
+      receiver.reply(() => 204);
+    }
+  });
+
+  test('7.3.4.2.3 DELETE Individual VNF Performance Job', async () => {
     assert.equal((await request(t.app).delete(`/vnfpm/v2/pm_jobs/${jobId}`).set(V)).status, 204);
     assert.equal((await request(t.app).get(`/vnfpm/v2/pm_jobs/${jobId}`).set(V)).status, 404);
   });

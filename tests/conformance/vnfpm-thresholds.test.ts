@@ -92,7 +92,32 @@ describe('NFV-TST010 7.3.4 VNF PM API: thresholds', { skip: etsiSkip }, () => {
     assert.deepEqual(vnfc.map((r) => [r.json.crossingDirection, r.json.subObjectInstanceId]), [['UP', 'VDU2-srv-a2'], ['DOWN', 'VDU2-srv-a2']]);
   });
 
-  test('7.3.4.5.5 DELETE Individual Threshold; 7.3.4.5.6 with invalid resource identifier', async () => {
+  test('7.3.4.5.7 PATCH Individual Threshold', async () => {
+    const callbackUri = `${receiver.url}/nfvo/thresholds/moved`;
+    const res = await request(t.app).patch(`/vnfpm/v2/thresholds/${id}`).set(V).set('Content-Type', 'application/merge-patch+json').send(JSON.stringify({ callbackUri }));
+    assert.equal(res.status, 200, res.text);
+    assertEtsiValid(schema('/thresholds/{thresholdId}', 'patch', '200'), res.body, 'ThresholdModifications');
+    assert.equal(res.body.callbackUri, callbackUri);
+    const threshold = await request(t.app).get(`/vnfpm/v2/thresholds/${id}`).set(V);
+    assertEtsiValid(schema('/thresholds/{thresholdId}', 'get', '200'), threshold.body, 'Threshold');
+    assert.equal(threshold.body.callbackUri, callbackUri);
+  });
+
+  test('7.3.4.5.9 PATCH Individual Threshold - Unprocessable Entity (the notification endpoint test fails)', async () => {
+    receiver.reply((r) => (r.path === '/nfvo/refuses' ? 500 : 204));
+    try {
+      const res = await request(t.app).patch(`/vnfpm/v2/thresholds/${id}`).set(V).set('Content-Type', 'application/merge-patch+json')
+        .send(JSON.stringify({ callbackUri: `${receiver.url}/nfvo/refuses` }));
+      assert.equal(res.status, 422, res.text);
+      assertEtsiValid(schema('/thresholds/{thresholdId}', 'patch', '422'), res.body, 'ProblemDetails');
+      const threshold = await request(t.app).get(`/vnfpm/v2/thresholds/${id}`).set(V);
+      assert.equal(threshold.body.callbackUri, `${receiver.url}/nfvo/thresholds/moved`, 'the threshold is not modified');
+    } finally {
+      receiver.reply(() => 204);
+    }
+  });
+
+  test('7.3.4.5.3 DELETE Individual Threshold; 7.3.4.5.4 with invalid resource identifier', async () => {
     assert.equal((await request(t.app).delete(`/vnfpm/v2/thresholds/${id}`).set(V)).status, 204);
     const again = await request(t.app).delete(`/vnfpm/v2/thresholds/${id}`).set(V);
     assert.equal(again.status, 404);

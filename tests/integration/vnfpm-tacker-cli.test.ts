@@ -10,7 +10,7 @@ import { startReceiver, type NotificationReceiver } from '../support/notificatio
 import { startPmTestApp, VNF_A, type PmTestApp } from '../support/pm-app.ts';
 
 // The real Tacker CLI (python3-tackerclient) against the VNF PM API, without Keystone:
-// `openstack --os-tacker-api-version 2 vnfpm job create|list|show|delete` and `vnfpm report show`.
+// `openstack --os-tacker-api-version 2 vnfpm job create|list|show|update|delete` and `vnfpm report show`.
 
 function cliEnv(endpoint?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -99,6 +99,17 @@ describe('openstack vnfpm CLI against the plugin', { skip }, () => {
     const missing = await openstack(['vnfpm', 'job', 'show', unknown], t.url);
     assert.equal(missing.status, 1, missing.output);
     assert.ok(missing.output.includes(`PM job ${unknown} not found.`), missing.output);
+  });
+
+  test('vnfpm job update <id> <param-file> changes the callbackUri (PATCH) and prints the modifications', async () => {
+    const file = path.join(work, 'update.json');
+    writeFileSync(file, JSON.stringify({ callbackUri: `${receiver.url}/nfvo/pm-updated`, authentication: { authType: ['BASIC'], paramsBasic: { userName: 'nfvo', password: 'cli-p4ss' } } }));
+    const r = await openstack(['vnfpm', 'job', 'update', jobId, file, '-f', 'json'], t.url);
+    assert.equal(r.status, 0, r.output);
+    assert.equal(JSON.parse(r.stdout)['Callback Uri'], `${receiver.url}/nfvo/pm-updated`, r.stdout);
+    assert.ok(!r.output.includes('cli-p4ss'));
+    const probe = receiver.received.filter((x) => x.method === 'GET' && x.path === '/nfvo/pm-updated').at(-1);
+    assert.equal(probe?.headers.authorization, `Basic ${Buffer.from('nfvo:cli-p4ss').toString('base64')}`);
   });
 
   test('vnfpm report show prints the entries of a report the collector made', async () => {

@@ -64,7 +64,10 @@ describe('indicator values', () => {
 });
 
 describe('VnfIndicatorNotificationsFilter (SOL003 8.5.3.2)', () => {
-  const subject = { notificationType: 'VnfIndicatorValueChangeNotification', indicatorId: 'failureScore', vnfInstanceId: 'v1', vnfInstanceName: 'epc' } as const;
+  const vnfInstance = {
+    id: 'v1', vnfInstanceName: 'epc', vnfdId: 'd1', vnfProvider: 'Acme', vnfProductName: 'vEPC', vnfSoftwareVersion: '1.0', vnfdVersion: '2.0',
+  };
+  const subject = { notificationType: 'VnfIndicatorValueChangeNotification', indicatorId: 'failureScore', vnfInstance } as const;
 
   test('no filter matches everything; every attribute present must match', () => {
     assert.equal(matchesIndicatorFilter(undefined, subject), true);
@@ -74,10 +77,15 @@ describe('VnfIndicatorNotificationsFilter (SOL003 8.5.3.2)', () => {
     assert.equal(matchesIndicatorFilter({ vnfInstanceSubscriptionFilter: { vnfInstanceIds: ['v1'] }, indicatorIds: ['failureScore'] }, subject), true);
     assert.equal(matchesIndicatorFilter({ vnfInstanceSubscriptionFilter: { vnfInstanceIds: ['v2'] } }, subject), false);
     assert.equal(matchesIndicatorFilter({ vnfInstanceSubscriptionFilter: { vnfInstanceNames: ['epc'] } }, subject), true);
-    assert.equal(matchesIndicatorFilter({ vnfInstanceSubscriptionFilter: { vnfInstanceNames: ['epc'] } }, { ...subject, vnfInstanceName: undefined }), false);
+    assert.equal(matchesIndicatorFilter({ vnfInstanceSubscriptionFilter: { vnfInstanceNames: ['epc'] } }, { ...subject, vnfInstance: { id: 'v1' } }), false);
   });
 
-  test('a filter on VNFDs matches nothing (the plugin does not know the VNFDs of what it measures)', () => {
-    assert.equal(matchesIndicatorFilter({ vnfInstanceSubscriptionFilter: { vnfdIds: ['d1'] } }, subject), false);
+  test('VNFD and product filters match the facts LCM knows, and nothing for an instance it does not', () => {
+    const filter = (f: object) => ({ vnfInstanceSubscriptionFilter: f });
+    assert.equal(matchesIndicatorFilter(filter({ vnfdIds: ['d1', 'd9'] }), subject), true);
+    assert.equal(matchesIndicatorFilter(filter({ vnfdIds: ['d9'] }), subject), false);
+    assert.equal(matchesIndicatorFilter(filter({ vnfProductsFromProviders: [{ vnfProvider: 'Acme', vnfProducts: [{ vnfProductName: 'vEPC' }] }] }), subject), true);
+    assert.equal(matchesIndicatorFilter(filter({ vnfProductsFromProviders: [{ vnfProvider: 'Acme', vnfProducts: [{ vnfProductName: 'vIMS' }] }] }), subject), false);
+    assert.equal(matchesIndicatorFilter(filter({ vnfdIds: ['d1'] }), { ...subject, vnfInstance: { id: 'v1', vnfInstanceName: 'epc' } }), false);
   });
 });

@@ -1,3 +1,5 @@
+import type { Transaction } from 'sequelize';
+
 /**
  * SOL003 4.4.1.5 VnfInstanceSubscriptionFilter, shared by the LCM, FM and indicator
  * subscriptions: every attribute given must match (AND), any value of a list will do (OR),
@@ -27,6 +29,17 @@ export interface VnfInstanceFacts {
   readonly vnfSoftwareVersion?: string;
   readonly vnfdVersion?: string;
 }
+
+/**
+ * Port: the facts of a VNF instance, read in the notifying transaction `tx` (queries must
+ * pass it: on the embedded database a second connection would wait for this one). The
+ * composition root builds it from the LCM module's VNF instances; undefined: not an
+ * instance LCM knows.
+ */
+export type VnfInstanceFactsLookup = (tx: Transaction, vnfInstanceId: string) => Promise<VnfInstanceFacts | undefined>;
+
+/** The lookup of a module built without LCM: only the id is known. */
+export const idOnlyFacts: VnfInstanceFactsLookup = async (_tx, id) => ({ id });
 
 type Products = NonNullable<VnfInstanceSubscriptionFilter['vnfProductsFromProviders']>[number];
 
