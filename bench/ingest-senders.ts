@@ -11,7 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-/** Parallel HTTP senders, as the issue asks. */
+/** Parallel HTTP senders: the load the ingest target is stated for. */
 export const SENDERS = 10;
 /** Hosts whose collectd posts to the plugin; each body is one host's value lists (~500 values). */
 export const HOSTS = 200;

@@ -12,8 +12,11 @@ import { SAMPLE_VNFD_ID } from '../support/lcm-vnfd-fixture.ts';
 import { startReceiver, type NotificationReceiver } from '../support/notification-receiver.ts';
 import type { ServiceProcess } from '../support/service-process.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { until as untilEvery } from '../support/until.ts';
 
-// Issue "Done when": the service is killed (SIGKILL) during a live migration; after a restart
+const until = <T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) => untilEvery(what, probe, ms, 50);
+
+// The crash test: the service is killed (SIGKILL) during a live migration; after a restart
 // the operation ends COMPLETED or FAILED_TEMP, consistent with the VIM, and no second
 // migration is started. The VIM lives in this process, so it survives the kill.
 const V = { Version: '2.0.0', 'Content-Type': 'application/json' };
@@ -22,16 +25,6 @@ async function api(base: string, method: string, p: string, body?: unknown) {
   const res = await fetch(`${base}/vnflcm/v2${p}`, { method, headers: V, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, location: res.headers.get('location') ?? '', json: text ? JSON.parse(text) : undefined, text };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const opIdOf = (location: string) => /vnf_lcm_op_occs\/([0-9a-f-]{36})$/.exec(location)![1];

@@ -12,6 +12,7 @@ import { INSTANTIATE_MAX } from '../support/lcm-requests.ts';
 import { SAMPLE_VNFD_ID } from '../support/lcm-vnfd-fixture.ts';
 import type { ServiceProcess } from '../support/service-process.ts';
 import { openTestDatabase } from '../support/test-database.ts';
+import { until } from '../support/until.ts';
 
 // The real Tacker CLI (python3-tackerclient 1.12 + openstackclient) against the lifecycle API:
 // vnflcm create | list | show | instantiate | heal | op list | op show | terminate | delete.
@@ -52,16 +53,6 @@ async function json(endpoint: string, args: string[]): Promise<any> {
   const r = await vnflcm(endpoint, [...args, '-f', 'json']);
   assert.equal(r.status, 0, `vnflcm ${args.join(' ')}: ${r.output}`);
   return JSON.parse(r.stdout);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('openstack vnflcm (v2) against the lifecycle API', { skip, timeout: 600_000 }, () => {

@@ -11,7 +11,7 @@ import { startReceiver } from '../support/notification-receiver.ts';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 import { openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
 
-// Issue "Done when": the process is SIGKILLed during a burst of 1,000 notifications to a
+// The crash test: the process is SIGKILLed during a burst of 1,000 notifications to a
 // local receiver; after a restart every notification arrives at least once.
 const BURST = 1000;
 const KILL_AFTER = 150;

@@ -27,20 +27,11 @@ import { TackerClient } from '../../vnfm-plugin/tacker/tacker-client.ts';
 import { createTackerStore, type TackerStore } from '../../vnfm-plugin/tacker/tacker.repository.ts';
 import { CLI, cliEnv, freePort, startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 import { openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
+import { until } from '../support/until.ts';
 
 const VNFD_ID = 'eea26f08-8835-4d85-903b-0bf62837c513'; // vnfd-samples/srsepc-aio
 const CALLBACK = { user: 'tacker', password: `cb-${randomBytes(6).toString('hex')}` };
 const ROOT = path.resolve(path.dirname(CLI), '..');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Runs the CLI without blocking this process (its database may be served from here). */
 function cli(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
