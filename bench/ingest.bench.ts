@@ -11,6 +11,7 @@ import { createMonitoringWriter } from '../fault-mgmt/store/monitoring-writer.ts
 import { startService } from '../vnfm-plugin/service.ts';
 import { openTestDatabase, testLog } from '../tests/support/test-database.ts';
 import { forkSenders, HOSTS, INTERVAL, SENDERS, type Senders } from './ingest-senders.ts';
+import { processCpu, serverCpuSince } from './server-cpu.ts';
 
 const DEFAULT_SECONDS = 20;
 const SOAK_REPORT_MS = 30_000;
@@ -75,8 +76,10 @@ export async function benchIngest(args: readonly string[] = []): Promise<unknown
       await senders.run(3);
       const before = await storedRows(t.db);
       const cpu = process.cpuUsage();
+      const serverCpu = processCpu();
       const run = await senders.run(opts.seconds);
       const used = process.cpuUsage(cpu);
+      const databaseMicros = serverCpuSince(serverCpu);
       const stored = (await storedRows(t.db)) - before;
       const perSecond = Math.round(stored / run.seconds);
       const serviceMicros = used.user + used.system;
@@ -85,6 +88,12 @@ export async function benchIngest(args: readonly string[] = []): Promise<unknown
           `${(serviceMicros / stored).toFixed(2)} µs per value stored; sender process: ` +
           `${((run.senderCpuMicros / 1e6 / run.seconds) * 100).toFixed(0)} % of one CPU`,
       );
+      if (databaseMicros !== undefined) {
+        console.log(
+          `database server (local postgres processes): ${((databaseMicros / 1e6 / run.seconds) * 100).toFixed(0)} % of one CPU, ` +
+            `${(databaseMicros / stored).toFixed(2)} µs per value stored; service + database ${((serviceMicros + databaseMicros) / stored).toFixed(2)} µs per value`,
+        );
+      }
       console.log(
         `HTTP: ${run.posts} bodies (${run.values} values) in ${run.seconds.toFixed(1)} s from ${SENDERS} senders, ` +
           `${run.failed} not answered 204 ${JSON.stringify(run.statuses)}; ${stored} rows stored = ${perSecond} values/s`,
@@ -95,7 +104,8 @@ export async function benchIngest(args: readonly string[] = []): Promise<unknown
       let soak: SoakReport | undefined;
       if (opts.soakSeconds) soak = await runSoak(senders, perSecond / 2, opts.soakSeconds);
       console.log(`ingest: ${perSecond} values/s, copy ${copy.perSecond} values/s, ratio ${ratio.toFixed(2)}`);
-      return { writerAlone: direct, http: { ...run, stored, perSecond }, copy, ratio: Number(ratio.toFixed(2)), soak };
+      const http = { ...run, stored, perSecond, serviceCpuMicros: serviceMicros, databaseCpuMicros: databaseMicros };
+      return { writerAlone: direct, http, copy, ratio: Number(ratio.toFixed(2)), soak };
     } finally {
       await senders.close();
     }
@@ -159,13 +169,16 @@ async function copyBack(url: string, format: CopyFormat): Promise<CopyRate> {
     const rows = Number(n);
     await client.query('TRUNCATE monitoring_samples');
     await client.query('CHECKPOINT').catch(() => undefined); // not the export's dirty pages
+    const serverCpu = processCpu();
     const start = performance.now();
     await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY monitoring_samples (series_id, ts, value) FROM STDIN${options}`)));
     const seconds = (performance.now() - start) / 1000;
+    const databaseMicros = serverCpuSince(serverCpu);
     const [{ n: back }] = (await client.query<{ n: string }>('SELECT count(*) AS n FROM monitoring_samples')).rows;
     if (Number(back) !== rows) throw new Error(`COPY stored ${back} rows of ${rows}`);
     const perSecond = Math.round(rows / seconds);
-    console.log(`COPY (${format}): ${rows} rows in ${seconds.toFixed(2)} s = ${perSecond} values/s`);
+    const cost = databaseMicros === undefined ? '' : `, database ${(databaseMicros / rows).toFixed(2)} µs per row`;
+    console.log(`COPY (${format}): ${rows} rows in ${seconds.toFixed(2)} s = ${perSecond} values/s${cost}`);
     return { rows, perSecond, seconds: Number(seconds.toFixed(2)) };
   } finally {
     await client.end();

@@ -94,6 +94,12 @@ interface OutboxRow {
 
 const SWEEP_EVERY_MS = 3_600_000;
 const MAX_PUBLISH_BACKOFF_MS = 60_000;
+/**
+ * The depth gauge is counted at most this often while rounds publish (each a count of the
+ * pending rows), and always when a round finds nothing: under load one count per second
+ * instead of one per write transaction.
+ */
+const DEPTH_EVERY_MS = 1_000;
 
 /**
  * Publishes committed outbox events on the bus, at least once and in append (seq) order.
@@ -118,6 +124,8 @@ export class OutboxRelay {
   private nudged = false;
   private failures = 0;
   private sweeping: Promise<void> = Promise.resolve();
+  private depthCountedAt = -Infinity;
+  private depthTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 100;
@@ -166,6 +174,7 @@ export class OutboxRelay {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.sweepTimer);
+    clearTimeout(this.depthTimer);
     await this.rounds.catch(() => undefined);
     await this.sweeping;
   }
@@ -204,7 +213,7 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const rows = (await this.claim()).sort((a, b) => a.seq - b.seq);
     if (rows.length === 0) {
-      await this.updateDepth();
+      await this.updateDepth(true);
       return 0;
     }
     // Published together: both adapters keep call order (one confirm channel, FIFO queues).
@@ -246,7 +255,19 @@ export class OutboxRelay {
     );
   }
 
-  private async updateDepth(): Promise<void> {
+  /** Counts the pending rows for the gauge; unless `now`, at most once per DEPTH_EVERY_MS, the skipped count done later. */
+  private async updateDepth(now = false): Promise<void> {
+    const wait = this.depthCountedAt + DEPTH_EVERY_MS - performance.now();
+    if (!now && wait > 0) {
+      this.depthTimer ??= setTimeout(() => {
+        this.depthTimer = undefined;
+        if (!this.stopped) void this.updateDepth(true).catch((err) => this.opts.log.debug({ err }, 'outbox depth not counted'));
+      }, wait).unref();
+      return;
+    }
+    clearTimeout(this.depthTimer);
+    this.depthTimer = undefined;
+    this.depthCountedAt = performance.now();
     const [row] = await this.opts.db.sequelize.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL',
       { type: QueryTypes.SELECT },

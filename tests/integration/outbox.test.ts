@@ -103,6 +103,62 @@ test('the running relay publishes after a nudge and keeps the depth gauge curren
   await bus.close();
 });
 
+const DEPTH_SQL = 'SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL';
+
+/** Counts the depth gauge's count queries while `run` runs. */
+async function depthCounts(run: () => Promise<void>): Promise<number> {
+  const original = t.db.sequelize.query.bind(t.db.sequelize);
+  let n = 0;
+  t.db.sequelize.query = ((sql: unknown, ...rest: unknown[]) => {
+    if (sql === DEPTH_SQL) n++;
+    return (original as (...a: unknown[]) => unknown)(sql, ...rest);
+  }) as typeof t.db.sequelize.query;
+  try {
+    await run();
+  } finally {
+    t.db.sequelize.query = original;
+  }
+  return n;
+}
+
+test('under load the depth gauge is counted about once a second, and always when a round finds nothing', async () => {
+  const bus = new InProcessEventBus(testLog);
+  await bus.subscribe('many', '#', async () => undefined);
+  for (let n = 0; n < 40; n++) await t.db.transaction((tx) => appendToOutbox(tx, [{ topic: 'test.n', payload: { n } }]));
+  const metrics = createMetrics();
+  const relay = relayFor(bus, metrics, { batchSize: 1 });
+  let elapsedMs = 0;
+  const counted = await depthCounts(async () => {
+    const start = performance.now();
+    assert.equal(await relay.flush(), 40);
+    elapsedMs = performance.now() - start;
+  });
+  // 41 rounds: the first counts, the idle last one counts, and one more per second in between.
+  assert.ok(counted <= 2 + Math.ceil(elapsedMs / 1000), `${counted} counts in ${Math.round(elapsedMs)} ms of 41 rounds`);
+  assert.ok(counted >= 1);
+  assert.equal(await depth(metrics), 0, 'the idle round counted');
+  await relay.stop();
+  await bus.close();
+});
+
+test('a count skipped because one was just made is made a moment later', async () => {
+  const bus = new InProcessEventBus(testLog);
+  const received: string[] = [];
+  await bus.subscribe('widgets', '#', async (e) => void received.push(e.id));
+  const metrics = createMetrics();
+  const relay = relayFor(bus, metrics, { pollMs: 60_000 }); // no idle round for a minute
+  await relay.start();
+  await t.db.transaction((tx) => appendToOutbox(tx, [{ topic: 'test.first', payload: 1 }], relay));
+  await until('the first event arrives', () => received.length === 1);
+  await until('the depth gauge is 0', async () => (await depth(metrics)) === 0);
+  metrics.outboxDepth.set(99); // a value only a later count can correct
+  await t.db.transaction((tx) => appendToOutbox(tx, [{ topic: 'test.second', payload: 2 }], relay));
+  await until('the second event arrives', () => received.length === 2);
+  await until('the deferred count corrects the gauge', async () => (await depth(metrics)) === 0, 5_000);
+  await relay.stop();
+  await bus.close();
+});
+
 test('events are published in the order they were appended', async () => {
   const bus = new InProcessEventBus(testLog);
   const received: number[] = [];
