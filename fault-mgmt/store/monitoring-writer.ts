@@ -1,6 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { OutboxRelay } from '../../platform/bus/outbox.ts';
-import { appendToOutbox } from '../../platform/bus/outbox.ts';
+import { appendToOutbox, outboxInsertLiteral, type NewEvent } from '../../platform/bus/outbox.ts';
 import type { Config } from '../../platform/config/config.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { ServiceUnavailable, TemporarilyOverloaded } from '../../platform/http/problem-details.ts';
@@ -9,8 +9,9 @@ import type { PlatformMetrics } from '../../platform/metrics.ts';
 import type { EventRow, IngestBatch, IngestReceipt, MonitoringSink } from '../monitoring.types.ts';
 import { monitoringWriterMetrics, type MonitoringWriterMetrics } from './monitoring-writer.metrics.ts';
 import { EVENTS_SQL, eventColumns } from './monitoring-writer.sql.ts';
-import { createRollupWorker, MARK_PENDING_SQL, minutesOf, type RollupWorker, type RollupWorkerOptions } from './rollup-worker.ts';
-import { CopyRefused, copySamples, copySupported, insertSamples, type SampleColumns } from './sample-writes.ts';
+import { runCopyScript } from './copy-script.ts';
+import { createRollupWorker, MARK_PENDING_SQL, markPendingLiteral, minutesOf, type RollupWorker, type RollupWorkerOptions } from './rollup-worker.ts';
+import { COPY_SQL, copyBinary, CopyRefused, copyRefusal, copySamples, copySupported, insertSamples, sqlState, type SampleColumns } from './sample-writes.ts';
 import { createPartitionManager, type PartitionManager } from './partition-manager.ts';
 import { createSeriesDictionary, type SeriesDictionary } from './series-dictionary.ts';
 
@@ -68,7 +69,7 @@ export function createMonitoringWriter(deps: {
   relay?: Pick<OutboxRelay, 'nudge'>;
   /**
    * Write transactions at once, each on its own connection (default 1). With 2, the next
-   * group is written while one commits or waits for its COPY to be acknowledged.
+   * group is written while the server works on one.
    */
   transactionsInFlight?: number;
   /** The rollup worker's options (default: a minute is recomputed as soon as it has ended). */
@@ -86,7 +87,7 @@ export function createMonitoringWriter(deps: {
   const dictionary: SeriesDictionary = createSeriesDictionary({ db });
   const batchMax = Math.max(1, config.writeBatchMax);
   const rollups = createRollupWorker({ db, log: deps.log, options: deps.rollup });
-  /** Whether COPY is used: asked of the server on the first flush with samples (sample-writes.copySupported). */
+  /** Whether COPY is used: asked of the server on the first flush (sample-writes.copySupported). */
   let copyUsable: boolean | undefined;
 
   let queue: Pending[] = [];
@@ -147,9 +148,13 @@ export function createMonitoringWriter(deps: {
 
   /** Rejection of a batch that failed on its own: transient conditions are 503, the rest stays as it is (500). */
   const failure = (err: unknown): unknown => {
-    const e = err as { name?: string; original?: { code?: string }; parent?: { code?: string } };
-    const code = e.original?.code ?? e.parent?.code;
-    const connection = typeof e.name === 'string' && /^Sequelize(Connection|.*Timeout)/.test(e.name);
+    const e = err as { name?: string; message?: string; code?: unknown };
+    const code = sqlState(err);
+    // sequelize's connection errors; from the pg client itself (COPY scripts), a broken socket.
+    const connection =
+      (typeof e.name === 'string' && /^Sequelize(Connection|.*Timeout)/.test(e.name)) ||
+      (code !== undefined && /^E[A-Z]+$/.test(code)) ||
+      /^Connection terminated|not queryable/.test(e.message ?? '');
     if (connection || (code && TRANSIENT_CODES.has(code))) {
       const out = new MonitoringStoreUnavailable('The monitoring store is unavailable; nothing of the batch was stored. Retry later.');
       out.cause = err;
@@ -218,8 +223,7 @@ export function createMonitoringWriter(deps: {
     const cols = sampleColumns(group, skip, ids);
     if (cols.sid.length === 0) return 0;
     let written: number;
-    if (copy) copyUsable ??= await copySupported(db, tx);
-    if (copy && copyUsable && (await copySamples(tx, cols))) {
+    if (copy && (await copySamples(tx, cols))) {
       written = cols.sid.length;
       metrics.sampleWrites.inc({ method: 'copy' });
     } else {
@@ -239,7 +243,7 @@ export function createMonitoringWriter(deps: {
   };
 
   /** The canonical samples and the events, for prediction: one outbox event per topic. */
-  const publish = async (tx: Transaction, group: readonly Pending[], skip: boolean[]) => {
+  const published = (group: readonly Pending[], skip: boolean[]): NewEvent[] => {
     const samples: { entity: { kind: string; id: string }; metric: string; ts: number; value: number }[] = [];
     const events: EventRow[] = [];
     for (let b = 0; b < group.length; b++) {
@@ -249,10 +253,38 @@ export function createMonitoringWriter(deps: {
       }
       for (const e of group[b].batch.events) events.push(e);
     }
-    const out = [];
+    const out: NewEvent[] = [];
     if (samples.length) out.push({ topic: 'monitoring.samples', payload: samples });
     if (events.length) out.push({ topic: 'monitoring.events', payload: events });
-    await appendToOutbox(tx, out, deps.relay);
+    return out;
+  };
+
+  /** Groups of samples alone, none with a batch id to claim first, go as one COPY script. */
+  const scriptable = (group: readonly Pending[]) =>
+    group.every((p) => p.batch.batchId === undefined && p.batch.events.length === 0) && group.some((p) => p.batch.samples.length > 0);
+
+  /**
+   * The group in one round trip (copy-script.ts): COPY of the samples, the outbox row, the
+   * minute marks (last: the marks' row locks are held only until the commit), as one
+   * implicit transaction. A sample stored before fails it whole: CopyRefused.
+   */
+  const writeScript = async (group: readonly Pending[], ids: number[]) => {
+    const skip = group.map(() => false);
+    const cols = sampleColumns(group, skip, ids);
+    const marks = markPendingLiteral(minutesOf(cols.ts));
+    let outbox: ReturnType<typeof outboxInsertLiteral>;
+    let copied: number;
+    try {
+      ({ copied } = await db.withConnection((client) => {
+        outbox = outboxInsertLiteral(published(group, skip), (text) => client.escapeLiteral(text));
+        return runCopyScript(client, { copy: COPY_SQL, data: copyBinary(cols), then: outbox ? [outbox.sql, marks] : [marks] });
+      }));
+    } catch (err) {
+      throw copyRefusal(err) ?? err; // outside withConnection: after an ERROR the connection is reused
+    }
+    if (outbox) deps.relay?.nudge(); // committed
+    metrics.sampleWrites.inc({ method: 'copy' });
+    return { skip, samples: copied, events: 0 };
   };
 
   /** One transaction for the whole group; resolves to the receipts, or throws and stores nothing. */
@@ -267,12 +299,13 @@ export function createMonitoringWriter(deps: {
         const skip = await claimBatchIds(tx, group);
         const samples = await writeSamples(tx, group, skip, ids, copy);
         const events = await writeEvents(tx, group, skip);
-        await publish(tx, group, skip);
+        await appendToOutbox(tx, published(group, skip), deps.relay);
         return { skip, samples, events };
       });
+    copyUsable ??= await copySupported(db);
     let result;
     try {
-      result = await attempt(true);
+      result = copyUsable && scriptable(group) ? await writeScript(group, ids) : await attempt(copyUsable);
     } catch (err) {
       if (!(err instanceof CopyRefused)) throw err;
       // Rolled back whole: the same group again, with INSERT ... ON CONFLICT DO NOTHING.
@@ -294,7 +327,9 @@ export function createMonitoringWriter(deps: {
   const flush = async (group: Pending[]): Promise<void> => {
     try {
       const receipts = await writeGroup(group);
-      group.forEach((p, i) => p.resolve(receipts[i]));
+      // Answered on the next turn of the event loop: the write loop first sends the next
+      // group to the server, then the requests of this one are answered while it works.
+      setImmediate(() => group.forEach((p, i) => p.resolve(receipts[i])));
     } catch (err) {
       if (group.length === 1) {
         metrics.failures.inc();
@@ -346,6 +381,7 @@ export function createMonitoringWriter(deps: {
       partitions.stop();
       wake();
       await loops;
+      await new Promise((resolve) => setImmediate(resolve)); // after the last group's answers
       await rollups.stop();
     },
   };

@@ -65,6 +65,12 @@ INSERT INTO monitoring_rollup_pending (bucket, marked_at)
 SELECT to_timestamp(b), now() FROM unnest($1::float8[]) AS u(b) ORDER BY b
 ON CONFLICT (bucket) DO UPDATE SET marked_at = now()`;
 
+/** MARK_PENDING_SQL with the minutes written into it (for a script without parameters). */
+export function markPendingLiteral(minutes: readonly number[]): string {
+  for (const m of minutes) if (!Number.isSafeInteger(m)) throw new Error(`minute ${m}: epoch seconds expected`);
+  return MARK_PENDING_SQL.replace('$1::float8[]', `'{${minutes.join(',')}}'::float8[]`);
+}
+
 /** The distinct minutes (epoch seconds of their start) of a list of sample times, ascending. */
 export function minutesOf(times: Iterable<number>): number[] {
   const out = new Set<number>();

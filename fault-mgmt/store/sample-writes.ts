@@ -1,11 +1,13 @@
 /**
- * The two ways the writer stores samples inside its flush transaction:
- * - COPY FROM STDIN (binary format) on the transaction's own connection: about twice as
- *   cheap per row for PostgreSQL as INSERT ... SELECT FROM unnest. COPY has no ON CONFLICT,
- *   so a sample already stored (same series and time) fails it with unique_violation, which
- *   aborts the transaction; the writer then writes the whole group again with the INSERT.
- *   (No SAVEPOINT to fall back to inside the transaction: one round trip less for every
- *   transaction, at the price of one rolled-back transaction for a retried body.)
+ * The ways the writer stores samples:
+ * - COPY FROM STDIN (binary format): about twice as cheap per row for PostgreSQL as
+ *   INSERT ... SELECT FROM unnest. A group of samples alone goes as one COPY script
+ *   (copy-script.ts: COPY, outbox row and minute marks in one round trip); a group with
+ *   events or batch ids COPYs inside its explicit transaction (copySamples). COPY has no
+ *   ON CONFLICT, so a sample already stored (same series and time) fails it with
+ *   unique_violation, which aborts the transaction; the writer then writes the whole
+ *   group again with the INSERT. (No SAVEPOINT to fall back to: one round trip less for
+ *   every transaction, at the price of one rolled-back transaction for a retried body.)
  * - INSERT ... ON CONFLICT (series_id, ts) DO NOTHING: duplicates skipped row by row.
  * Either way a sample is stored at most once (UNIQUE (series_id, ts)).
  */
@@ -25,7 +27,7 @@ export interface SampleColumns {
 
 export type SampleWriteMethod = 'copy' | 'insert';
 
-const COPY_SQL = 'COPY monitoring_samples (series_id, ts, value) FROM STDIN (FORMAT binary)';
+export const COPY_SQL = 'COPY monitoring_samples (series_id, ts, value) FROM STDIN (FORMAT binary)';
 
 /*
  * PostgreSQL binary COPY (File Formats, "Binary Format"): a header, then per row the field
@@ -116,12 +118,9 @@ function clientOf(tx: Transaction): CopyClient | undefined {
  * PostgreSQL (PGlite), also when it is reached over its socket server by URL, whose
  * handling of the COPY sub-protocol cannot be relied on.
  */
-export async function copySupported(db: Database, tx: Transaction): Promise<boolean> {
-  if (db.embedded || !clientOf(tx)) return false;
-  const [row] = await db.sequelize.query<{ version: string }>('SELECT version() AS version', {
-    type: QueryTypes.SELECT,
-    transaction: tx,
-  });
+export async function copySupported(db: Database): Promise<boolean> {
+  if (db.embedded) return false;
+  const [row] = await db.sequelize.query<{ version: string }>('SELECT version() AS version', { type: QueryTypes.SELECT });
   return !/PGlite|emscripten/i.test(row?.version ?? '');
 }
 
@@ -167,10 +166,15 @@ export async function copySamples(tx: Transaction, cols: SampleColumns): Promise
   try {
     await pipeline(Readable.from(copyBinary(cols)), client.query(copyFrom(COPY_SQL)));
   } catch (err) {
-    const code = sqlState(err);
-    if (code === '23505') throw new CopyRefused('duplicate', { cause: err });
-    if (code === '0A000') throw new CopyRefused('unsupported', { cause: err });
-    throw err;
+    throw copyRefusal(err) ?? err;
   }
   return true;
+}
+
+/** The CopyRefused a failed COPY means, if any (see there). */
+export function copyRefusal(err: unknown): CopyRefused | undefined {
+  const code = sqlState(err);
+  if (code === '23505') return new CopyRefused('duplicate', { cause: err });
+  if (code === '0A000') return new CopyRefused('unsupported', { cause: err });
+  return undefined;
 }

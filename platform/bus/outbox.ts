@@ -29,16 +29,10 @@ export async function appendToOutbox(
   relay?: Pick<OutboxRelay, 'nudge'>,
 ): Promise<BusEvent[]> {
   if (events.length === 0) return [];
-  const occurredAt = new Date().toISOString();
-  const out = events.map((e): BusEvent => {
-    if (!TOPIC.test(e.topic)) throw new Error(`invalid event topic '${e.topic}': dot-separated words, no wildcards`);
-    if (e.id !== undefined && !isUuid(e.id)) throw new Error(`event id '${e.id}' is not a UUID`);
-    // The payload as consumers will see it: JSON, which is also what jsonb stores.
-    return { id: e.id ?? randomUUID(), topic: e.topic, occurredAt, payload: JSON.parse(JSON.stringify(e.payload ?? null)) };
-  });
-  const bind: unknown[] = [occurredAt];
-  const rows = out.map((e) => {
-    bind.push(e.id, e.topic, JSON.stringify(e.payload));
+  const out = outboxRowsOf(events);
+  const bind: unknown[] = [out[0].event.occurredAt];
+  const rows = out.map(({ event: e, json }) => {
+    bind.push(e.id, e.topic, json);
     const n = bind.length;
     return `($${n - 2}::uuid, $${n - 1}, $${n}::jsonb, $1::timestamptz, $1::timestamptz)`;
   });
@@ -47,7 +41,35 @@ export async function appendToOutbox(
     { bind, transaction: tx },
   );
   if (relay) tx.afterCommit(() => relay.nudge());
-  return out;
+  return out.map((r) => r.event);
+}
+
+/**
+ * appendToOutbox's INSERT as literal SQL, for a statement script that cannot bind
+ * parameters (the monitoring store's one-round-trip COPY transaction). `quote` is the
+ * connection's string-literal escaping (pg's client.escapeLiteral). The caller runs the
+ * statement in its transaction and nudges the relay once it has committed.
+ */
+export function outboxInsertLiteral(events: readonly NewEvent[], quote: (text: string) => string): { sql: string; events: BusEvent[] } | undefined {
+  if (events.length === 0) return undefined;
+  const out = outboxRowsOf(events);
+  const at = `${quote(out[0].event.occurredAt)}::timestamptz`;
+  const rows = out.map(({ event: e, json }) => `(${quote(e.id)}::uuid, ${quote(e.topic)}, ${quote(json)}::jsonb, ${at}, ${at})`);
+  return { sql: `INSERT INTO outbox_events (id, topic, payload, occurred_at, available_at) VALUES ${rows.join(', ')}`, events: out.map((r) => r.event) };
+}
+
+/**
+ * The events as outbox rows: topic and id checked; the payload serialised once, and given
+ * back as consumers will see it (parsed from that JSON, which is also what jsonb stores).
+ */
+function outboxRowsOf(events: readonly NewEvent[]): { event: BusEvent; json: string }[] {
+  const occurredAt = new Date().toISOString();
+  return events.map((e) => {
+    if (!TOPIC.test(e.topic)) throw new Error(`invalid event topic '${e.topic}': dot-separated words, no wildcards`);
+    if (e.id !== undefined && !isUuid(e.id)) throw new Error(`event id '${e.id}' is not a UUID`);
+    const json = JSON.stringify(e.payload ?? null);
+    return { event: { id: e.id ?? randomUUID(), topic: e.topic, occurredAt, payload: JSON.parse(json) }, json };
+  });
 }
 
 /** Deletes published events older than `retentionHours`, in batches so no long lock is held. */

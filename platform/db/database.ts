@@ -16,6 +16,11 @@ export interface Database {
   readonly embedded: boolean;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Lends one connection of the pool to `work` alone, for protocol-level work no query
+   * builder covers (the monitoring store's COPY scripts); returned to the pool after.
+   */
+  withConnection<T>(work: (client: pg.Client) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +42,12 @@ export function databaseOptionsFrom(config: Config, log: Logger): OpenDatabaseOp
     poolMax: config.database.poolMax,
     log,
   };
+}
+
+interface PooledConnections {
+  getConnection(options: { type: 'read' | 'write' }): Promise<pg.Client>;
+  releaseConnection(client: pg.Client): void;
+  destroyConnection(client: pg.Client): Promise<void>;
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is absent. */
@@ -74,6 +85,23 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     description,
     embedded: embedded !== undefined,
     transaction: (work) => sequelize.transaction((tx) => work(tx)),
+    async withConnection(work) {
+      // sequelize's pool hands out the pg clients its queries run on (not in its typings).
+      const pool = (sequelize as unknown as { connectionManager: PooledConnections }).connectionManager;
+      const client = await pool.getConnection({ type: 'write' });
+      let result: Awaited<ReturnType<typeof work>>;
+      try {
+        result = await work(client);
+      } catch (err) {
+        // After a statement's ERROR the connection is fine; after anything else (FATAL, a
+        // broken socket, a failure outside the database) it may not be: never lent again.
+        if ((err as { severity?: unknown } | undefined)?.severity === 'ERROR') pool.releaseConnection(client);
+        else await pool.destroyConnection(client).catch(() => undefined);
+        throw err;
+      }
+      pool.releaseConnection(client);
+      return result;
+    },
     async ping() {
       await sequelize.query('SELECT 1');
     },

@@ -53,7 +53,11 @@ async function count(table: string): Promise<number> {
 function gated(db: Database) {
   let release: () => void = () => undefined;
   let gate: Promise<void> = Promise.resolve();
-  const wrapped: Database = { ...db, transaction: async (work) => (await gate, db.transaction(work)) };
+  const wrapped: Database = {
+    ...db,
+    transaction: async (work) => (await gate, db.transaction(work)),
+    withConnection: async (work) => (await gate, db.withConnection(work)),
+  };
   return {
     db: wrapped,
     close() {
@@ -307,4 +311,23 @@ test('two managers creating the same days at once on one database both succeed',
   } finally {
     await other.close();
   }
+});
+
+test('the next group is sent to the database before the requests of the previous one are answered', async () => {
+  const order: string[] = [];
+  const recording: Database = {
+    ...t.db,
+    transaction: async (work) => (order.push('write'), t.db.transaction(work)),
+    withConnection: async (work) => (order.push('write'), t.db.withConnection(work)),
+  };
+  const writer = writerWith({}, recording);
+  await writer.write({ samples: samples(HOST_A, 'cpu_util', T0, 3), events: [] }); // series and partition known
+  order.length = 0;
+  const first = writer.write({ samples: samples(HOST_A, 'cpu_util', T0 + 100, 3), events: [] }).then(() => order.push('first answered'));
+  await new Promise((r) => setImmediate(r)); // the first group is with the database
+  const second = writer.write({ samples: samples(HOST_A, 'cpu_util', T0 + 200, 3), events: [] }).then(() => order.push('second answered'));
+  await Promise.all([first, second]);
+  await writer.stop();
+  assert.deepEqual(order, ['write', 'write', 'first answered', 'second answered']);
+  assert.equal(await count('monitoring_samples'), 9);
 });
