@@ -120,10 +120,11 @@ test('predicted failure -> alarm -> automatic live migration -> alarm cleared; o
   await s.svc.service.notifications.flush();
   const crossings = posts('/pm').map((r) => `${r.json.crossingDirection}@${r.json.performanceValue}`);
   // The collector samples the score: under load it may first see the high score at the second
-  // peak (0.9) rather than the first (0.85). Either way one UP, then one DOWN, and no more.
+  // peak (0.9) rather than the first (0.85), and the low one at 0.1 rather than 0.3, the first
+  // window below the band. Either way one UP, then one DOWN, and no more.
   assert.equal(crossings.length, 2, `one crossing each way: ${crossings.join(', ')}`);
   assert.match(crossings[0], /^UP@0\.(85|9)$/, crossings.join(', '));
-  assert.equal(crossings[1], 'DOWN@0.3', crossings.join(', '));
+  assert.match(crossings[1], /^DOWN@0\.(3|1)$/, crossings.join(', '));
   for (const r of posts('/pm')) {
     assert.equal(r.json.objectInstanceId, vnf);
     assert.equal(r.json.performanceMetric, 'VFailureScoreVnf');
