@@ -73,7 +73,7 @@ class CopyScriptQuery {
   constructor(
     private readonly messages: Buffer[],
     /** The transaction status of the connection's last ReadyForQuery ('I' idle, 'T' in a block, 'E' failed). */
-    private readonly txStatus: () => string | null | undefined,
+    private readonly txStatus: () => string | null,
   ) {
     this.done = new Promise((resolve, reject) => {
       this.resolve = resolve;
@@ -116,7 +116,7 @@ class CopyScriptQuery {
     if (this.settled) return;
     this.settled = true;
     const status = this.txStatus();
-    if (status !== undefined && status !== null && status !== 'I') {
+    if (status !== null && status !== 'I') {
       this.reject(new Error(`COPY script: the connection reports transaction status '${status}' after the script: not committed`));
       return;
     }
@@ -135,9 +135,9 @@ class CopyScriptQuery {
  * or with the connection's error when it broke.
  */
 export function runCopyScript(client: pg.Client, script: CopyScript): Promise<CopyScriptResult> {
-  // pg keeps the status of the last ReadyForQuery (8.x); inside a transaction block the
+  // The status of the connection's last ReadyForQuery; inside a transaction block the
   // script's statements would join it and not commit on their own.
-  const status = () => (client as unknown as { _txStatus?: string | null })._txStatus;
+  const status = (): string | null => client.getTransactionStatus();
   if (status() === 'T' || status() === 'E') {
     return Promise.reject(new Error('COPY script: the connection is inside a transaction block, so the script would not commit on its own'));
   }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { OutboxRelay } from '../../platform/bus/outbox.ts';
 import { appendToOutbox, outboxInsertLiteral, type NewEvent } from '../../platform/bus/outbox.ts';
@@ -271,14 +272,12 @@ export function createMonitoringWriter(deps: {
   const writeScript = async (group: readonly Pending[], ids: number[]) => {
     const skip = group.map(() => false);
     const cols = sampleColumns(group, skip, ids);
-    const marks = markPendingLiteral(minutesOf(cols.ts));
-    let outbox: ReturnType<typeof outboxInsertLiteral>;
+    // Built before a connection is borrowed: it is held only for the round trip.
+    const outbox = outboxInsertLiteral(published(group, skip), pg.escapeLiteral);
+    const script = { copy: COPY_SQL, data: copyBinary(cols), then: [...(outbox ? [outbox.sql] : []), markPendingLiteral(minutesOf(cols.ts))] };
     let copied: number;
     try {
-      ({ copied } = await db.withConnection((client) => {
-        outbox = outboxInsertLiteral(published(group, skip), (text) => client.escapeLiteral(text));
-        return runCopyScript(client, { copy: COPY_SQL, data: copyBinary(cols), then: outbox ? [outbox.sql, marks] : [marks] });
-      }));
+      ({ copied } = await db.withConnection((client) => runCopyScript(client, script)));
     } catch (err) {
       throw copyRefusal(err) ?? err; // outside withConnection: after an ERROR the connection is reused
     }

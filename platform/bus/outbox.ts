@@ -46,8 +46,8 @@ export async function appendToOutbox(
 
 /**
  * appendToOutbox's INSERT as literal SQL, for a statement script that cannot bind
- * parameters (the monitoring store's one-round-trip COPY transaction). `quote` is the
- * connection's string-literal escaping (pg's client.escapeLiteral). The caller runs the
+ * parameters (the monitoring store's one-round-trip COPY transaction). `quote` is pg's
+ * string-literal escaping (`escapeLiteral`, what its clients use). The caller runs the
  * statement in its transaction and nudges the relay once it has committed.
  */
 export function outboxInsertLiteral(events: readonly NewEvent[], quote: (text: string) => string): { sql: string; events: BusEvent[] } | undefined {
