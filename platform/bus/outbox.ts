@@ -103,6 +103,12 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** How long claimed events stay invisible to other relays; a crashed relay's claims expire after it. */
   readonly leaseMs?: number;
+  /**
+   * A nudged round starts at least this long after the previous round started (default 20):
+   * under a stream of commits, one round publishes what several of them appended instead of
+   * two statements per commit. The first nudge after a quiet spell starts a round at once.
+   */
+  readonly minRoundIntervalMs?: number;
 }
 
 interface OutboxRow {
@@ -136,6 +142,8 @@ const DEPTH_EVERY_MS = 1_000;
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly leaseMs: number;
+  private readonly minRoundIntervalMs: number;
+  private roundStartedAt = -Infinity;
   private timer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
   /** Rounds run one after another; this is the last one queued. */
@@ -152,6 +160,7 @@ export class OutboxRelay {
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 100;
     this.leaseMs = opts.leaseMs ?? 30_000;
+    this.minRoundIntervalMs = opts.minRoundIntervalMs ?? 20;
   }
 
   async start(): Promise<void> {
@@ -174,7 +183,12 @@ export class OutboxRelay {
   nudge(): void {
     if (!this.started || this.stopped) return;
     this.nudged = true;
-    if (!this.ticking) this.schedule(0);
+    if (!this.ticking) this.schedule(this.untilNextRound());
+  }
+
+  /** Milliseconds until a nudged round may start (minRoundIntervalMs after the last one started). */
+  private untilNextRound(): number {
+    return Math.max(0, this.roundStartedAt + this.minRoundIntervalMs - performance.now());
   }
 
   /**
@@ -210,6 +224,7 @@ export class OutboxRelay {
   private async tick(): Promise<void> {
     this.ticking = true;
     this.nudged = false;
+    this.roundStartedAt = performance.now();
     let next = this.opts.pollMs;
     try {
       const published = await this.round();
@@ -223,7 +238,8 @@ export class OutboxRelay {
     } finally {
       this.ticking = false;
     }
-    this.schedule(this.nudged ? 0 : next);
+    // A full batch: more is waiting, on at once. Else, when nudged meanwhile, paced.
+    this.schedule(next === 0 ? 0 : this.nudged ? this.untilNextRound() : next);
   }
 
   private round(): Promise<number> {

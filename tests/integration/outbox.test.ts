@@ -103,6 +103,34 @@ test('the running relay publishes after a nudge and keeps the depth gauge curren
   await bus.close();
 });
 
+test('a stream of nudges is published in paced rounds; the first nudge after a quiet spell at once', async () => {
+  const bus = new InProcessEventBus(testLog);
+  const received: { id: string; at: number }[] = [];
+  await bus.subscribe('widgets', '#', async (e) => void received.push({ id: e.id, at: performance.now() }));
+  const relay = relayFor(bus, createMetrics(), { pollMs: 60_000, minRoundIntervalMs: 1_000 });
+  await relay.start();
+  try {
+    await until('the start-up round is over', () => (relay as unknown as { ticking: boolean }).ticking === false);
+    await new Promise((r) => setTimeout(r, 1_100)); // a quiet spell longer than the interval
+    const nudgedAt = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [e] = await t.db.transaction((tx) => appendToOutbox(tx, [{ topic: 'test.paced', payload: i }], relay));
+      ids.push(e.id);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until('every event arrives', () => received.length === 5);
+    assert.deepEqual(received.map((r) => r.id), ids);
+    assert.ok(received[0].at - nudgedAt < 1_000, `the first event published at once (${Math.round(received[0].at - nudgedAt)} ms)`);
+    // The others were nudged while or just after the first round ran: the next round waits for the interval.
+    const early = received.slice(1).filter((r) => r.at - nudgedAt < 1_000);
+    assert.ok(early.length <= 1, `at most the event of one more commit rode along with the first round: ${early.length} early`);
+  } finally {
+    await relay.stop();
+    await bus.close();
+  }
+});
+
 const DEPTH_SQL = 'SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL';
 
 /** Counts the depth gauge's count queries while `run` runs. */

@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { createMetrics, type PlatformMetrics } from '../../platform/metrics.ts';
 import type { EntityRef, SampleRow } from '../../fault-mgmt/monitoring.types.ts';
 import { createMonitoringWriter } from '../../fault-mgmt/store/monitoring-writer.ts';
-import { createRollupWorker, minutesOf } from '../../fault-mgmt/store/rollup-worker.ts';
+import { createRollupWorker, minutesOf, RECOMPUTE_SQL, recomputeSettings } from '../../fault-mgmt/store/rollup-worker.ts';
 import { copyBinary } from '../../fault-mgmt/store/sample-writes.ts';
 import { openTestDatabase, testLog, type TestDatabase } from '../support/test-database.ts';
 
@@ -73,6 +73,45 @@ test('pure functions: distinct minutes of sample times; binary COPY rows with mi
   assert.deepEqual(row(1), { sid: 4, micros: since2000(T0) + 1_000_001n, value: -2e-7 });
   assert.deepEqual(row(2), { sid: 5, micros: -946_684_800_500_000n, value: 0 });
   assert.equal(data.readInt16BE(data.length - 2), -1);
+});
+
+test('a run summarises the new BRIN ranges of the samples and reads each minute through them, not the whole partition', async () => {
+  const writer = writerOn();
+  await writer.write({ samples: samples('cpu_util', T0 + 1, 5, 60), events: [] }); // the day's partition and five marked minutes
+  // 120,000 more rows over the same five minutes, in time order, as the store appends them: several block ranges.
+  await t.db.sequelize.query(
+    `INSERT INTO monitoring_samples (series_id, ts, value)
+     SELECT 100000 + i % 2000, to_timestamp($1::float8 + 2 + (i / 2000) * 5), i % 17 FROM generate_series(0, 119999) AS i`,
+    { bind: [T0] },
+  );
+  const [brin] = await rows<{ index: string }>(
+    `SELECT i.indexrelid::regclass::text AS index
+       FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_am a ON a.oid = c.relam AND a.amname = 'brin'
+      WHERE h.inhparent = 'monitoring_samples'::regclass AND h.inhrelid = (SELECT tableoid FROM monitoring_samples LIMIT 1)`,
+  );
+  assert.ok(brin, 'the partition has its BRIN index');
+
+  // The plan a recomputation runs under its settings: the partition's BRIN index, no sequential scan.
+  const plan = await t.db.transaction(async (tx) => {
+    await t.db.sequelize.query(recomputeSettings(undefined), { transaction: tx });
+    const [row] = await t.db.sequelize.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${RECOMPUTE_SQL}`, {
+      bind: [new Date((T0 + 60) * 1000)],
+      type: QueryTypes.SELECT,
+      transaction: tx,
+    });
+    return JSON.stringify(row['QUERY PLAN']);
+  });
+  assert.match(plan, new RegExp(`"Index Name":\\s*"${brin.index.replace(/"/g, '')}"`));
+  assert.doesNotMatch(plan, /"Node Type":\s*"Seq Scan"/);
+
+  assert.equal(await writer.rollups.runOnce(new Date((T0 + 600) * 1000)), 5);
+  const [left] = await rows<{ n: number }>('SELECT brin_summarize_new_values($1::regclass) AS n', [brin.index]);
+  assert.equal(Number(left.n), 0, 'every block range was summarised by the run');
+  const { stored, truth } = await rollupsAndTruth();
+  assert.equal(stored.length, 5 + 5 * 2000);
+  assert.deepEqual(stored, truth);
+  await writer.stop();
 });
 
 test('late data re-marks its minute, which is recomputed exactly on the next run', async () => {
