@@ -94,11 +94,15 @@ export class PmJobRepository {
     await this.updateReportRefs(tx, r.jobId, (refs) => [...refs, r.ref]);
   }
 
-  async getReport(jobId: string, reportId: string): Promise<PerformanceReport | undefined> {
+  /**
+   * The report, unless it expired by `now` (epoch seconds): the clock its expiryTime was
+   * set by and reports are purged by, not the database's.
+   */
+  async getReport(jobId: string, reportId: string, now: number): Promise<PerformanceReport | undefined> {
     if (!isUuid(jobId) || !isUuid(reportId)) return undefined;
     const rows = await this.db.sequelize.query<{ doc: PerformanceReport }>(
-      'SELECT doc FROM pm_reports WHERE pm_job_id = $1 AND id = $2 AND expires_at > now()',
-      { bind: [jobId, reportId], type: QueryTypes.SELECT },
+      'SELECT doc FROM pm_reports WHERE pm_job_id = $1 AND id = $2 AND expires_at > to_timestamp($3)',
+      { bind: [jobId, reportId, now], type: QueryTypes.SELECT },
     );
     return rows[0]?.doc;
   }

@@ -107,7 +107,7 @@ export class PmJobService {
   }
 
   async report(jobId: string, reportId: string): Promise<PerformanceReport> {
-    const report = await this.deps.jobs.getReport(jobId, reportId);
+    const report = await this.deps.jobs.getReport(jobId, reportId, this.deps.clock());
     if (!report) throw new PerformanceReportNotFound(jobId, reportId);
     return report;
   }

@@ -189,6 +189,13 @@ describe('reports', () => {
     assert.deepEqual(shown.body.reports.map((r: { href: string }) => r.href), [href]);
     const again = await t.pm.collector.tick();
     assert.equal(again.reports, 0, 'a period is reported once');
+    // Readable until its expiryTime by the service's clock (PM_REPORT_RETENTION_HOURS, 24 h here), then gone.
+    const expiry = Date.parse(shown.body.reports[0].expiryTime) / 1000;
+    t.clock.now = expiry - 1;
+    assert.equal((await request(t.app).get(href.slice(PM_PUBLIC_URL.length)).set(V)).status, 200);
+    t.clock.now = expiry;
+    const expired = await request(t.app).get(href.slice(PM_PUBLIC_URL.length)).set(V);
+    assert.equal(expired.status, 404, expired.text);
   });
 
   test('an unknown report or job is 404 ProblemDetails', async () => {
