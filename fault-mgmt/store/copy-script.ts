@@ -131,8 +131,8 @@ class CopyScriptQuery {
 
 /**
  * Runs the script on `client` (refused inside a transaction block): resolves after the
- * commit, checked in the server's ReadyForQuery; rejects with the server's error (SQLSTATE in `code`) after a rollback,
- * or with the connection's error when it broke.
+ * commit, checked in the server's ReadyForQuery; rejects with the server's error
+ * (SQLSTATE in `code`) after a rollback, or with the connection's error when it broke.
  */
 export function runCopyScript(client: pg.Client, script: CopyScript): Promise<CopyScriptResult> {
   // The status of the connection's last ReadyForQuery; inside a transaction block the

@@ -149,7 +149,7 @@ export function createMonitoringWriter(deps: {
 
   /** Rejection of a batch that failed on its own: transient conditions are 503, the rest stays as it is (500). */
   const failure = (err: unknown): unknown => {
-    const e = err as { name?: string; message?: string; code?: unknown };
+    const e = err as { name?: string; message?: string };
     const code = sqlState(err);
     // sequelize's connection errors; from the pg client itself (COPY scripts), a broken socket.
     const connection =

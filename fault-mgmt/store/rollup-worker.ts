@@ -160,7 +160,7 @@ export function createRollupWorker(deps: { db: Database; log: Logger; options?: 
    * SUMMARISE_SQL, waiting at most a moment for the lock it takes (a VACUUM of the partition
    * holds it for longer, and summarises the ranges itself). Without it a run is only slower.
    */
-  const summarise = async (): Promise<true> => {
+  const summarise = async (): Promise<void> => {
     try {
       await db.transaction(async (tx) => {
         await db.sequelize.query("SET LOCAL lock_timeout = '200ms'", { transaction: tx });
@@ -169,7 +169,6 @@ export function createRollupWorker(deps: { db: Database; log: Logger; options?: 
     } catch (err) {
       log.debug({ err }, 'new BRIN ranges not summarised; the minutes are read anyway');
     }
-    return true;
   };
 
   const run = async (now: Date): Promise<number> => {
@@ -190,7 +189,10 @@ export function createRollupWorker(deps: { db: Database; log: Logger; options?: 
         deferred.set(bucket.getTime(), waited + 1);
         continue;
       }
-      if (!summarised) summarised = await summarise();
+      if (!summarised) {
+        await summarise();
+        summarised = true;
+      }
       await recompute(bucket, row.marked_at);
       deferred.delete(bucket.getTime());
       recomputed++;
